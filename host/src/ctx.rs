@@ -1,0 +1,115 @@
+//! Per-guest state ([`PysocketCtx`]), how an embedder exposes it
+//! ([`PysocketView`]) and [`add_to_linker`].
+
+use crate::bindings;
+use crate::net::FdTable;
+use crate::policy::{Policy, PortSet, Purpose};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use wasmtime::component::{HasData, Linker, ResourceTable};
+
+/// The sockets, policy and pinned addresses of one guest. Dropping it
+/// closes every socket the guest still has.
+#[derive(Debug)]
+pub struct PysocketCtx {
+    pub(crate) fds: FdTable,
+    pub(crate) policy: Arc<Policy>,
+    /// Addresses that a name allowed by a rule resolved to, with that
+    /// rule's ports ("resolve and pin").
+    pins: HashMap<(Purpose, IpAddr), Vec<PortSet>>,
+}
+
+impl PysocketCtx {
+    /// A context under `policy`.
+    pub fn new(policy: Arc<Policy>) -> Self {
+        PysocketCtx {
+            fds: FdTable::new(policy.max_sockets()),
+            policy,
+            pins: HashMap::new(),
+        }
+    }
+
+    pub fn builder() -> PysocketCtxBuilder {
+        PysocketCtxBuilder::default()
+    }
+
+    /// The guest's policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// How many sockets the guest has open.
+    pub fn open_sockets(&self) -> usize {
+        self.fds.len()
+    }
+
+    /// Records that `ip` may be used for `purpose` on `ports`.
+    pub(crate) fn pin(&mut self, purpose: Purpose, ip: IpAddr, ports: &[PortSet]) {
+        if ports.is_empty() {
+            return;
+        }
+        let entry = self.pins.entry((purpose, ip.to_canonical())).or_default();
+        for p in ports {
+            if !entry.contains(p) {
+                entry.push(*p);
+            }
+        }
+    }
+
+    /// Is `addr` allowed for `purpose`, by a rule or a pin?
+    pub(crate) fn allows(&self, purpose: Purpose, addr: SocketAddr) -> bool {
+        self.policy.allows(purpose, addr)
+            || self
+                .pins
+                .get(&(purpose, addr.ip().to_canonical()))
+                .is_some_and(|ports| ports.iter().any(|p| p.contains(addr.port())))
+    }
+}
+
+/// Builds a [`PysocketCtx`].
+#[derive(Debug, Default)]
+pub struct PysocketCtxBuilder {
+    policy: Option<Arc<Policy>>,
+}
+
+impl PysocketCtxBuilder {
+    /// Uses this policy (default: deny everything).
+    pub fn policy(mut self, policy: impl Into<Arc<Policy>>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    pub fn build(self) -> PysocketCtx {
+        PysocketCtx::new(self.policy.unwrap_or_default())
+    }
+}
+
+/// What the host functions operate on: the guest's context and the store's
+/// resource table.
+pub struct PysocketImpl<'a> {
+    pub ctx: &'a mut PysocketCtx,
+    pub table: &'a mut ResourceTable,
+}
+
+/// Implemented by store data that holds a [`PysocketCtx`].
+pub trait PysocketView: Send {
+    fn pysocket(&mut self) -> PysocketImpl<'_>;
+}
+
+/// Marker for `add_to_linker`: the data of a store as seen by pysocket.
+pub struct HasPysocket;
+
+impl HasData for HasPysocket {
+    type Data<'a> = PysocketImpl<'a>;
+}
+
+/// Adds every `pysocket:socket` interface to `linker`. The engine must have
+/// async support enabled.
+pub fn add_to_linker<T: PysocketView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+    bindings::types::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
+    bindings::socket::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
+    bindings::resolve::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
+    bindings::poll::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Guest addresses → OS addresses: parsing hosts like CPython's
+//! `setipaddr`, name resolution off the executor, and the policy check.
+
+use crate::bindings::types::{Address as WitAddress, Inet6Address, InetAddress};
+use crate::net::resolve;
+use crate::net::{Address, NetError};
+use crate::policy::Purpose;
+use crate::{PysocketImpl, SocketError};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+/// An OS address as the guest sees it.
+pub(crate) fn to_wit(addr: &Address) -> WitAddress {
+    match addr {
+        Address::Inet(a) => WitAddress::Inet(InetAddress {
+            host: a.ip().to_string(),
+            port: a.port(),
+        }),
+        Address::Inet6(a) => WitAddress::Inet6(Inet6Address {
+            host: a.ip().to_string(),
+            port: a.port(),
+            flowinfo: a.flowinfo(),
+            scope_id: a.scope_id(),
+        }),
+        Address::Unix(path) => WitAddress::Unix(path.clone()),
+    }
+}
+
+/// An OS address from `getsockname`-like calls, as the guest sees it.
+pub(crate) fn sockaddr_to_wit(sa: &socket2::SockAddr) -> WitAddress {
+    match Address::from_sockaddr(sa) {
+        Some(a) => to_wit(&a),
+        // An unspecified address (e.g. unconnected datagram peer).
+        None => WitAddress::Unix(Vec::new()),
+    }
+}
+
+/// Parses a numeric host of `family` without any lookup; `None` if `host`
+/// is a name.
+fn numeric_host(host: &str, family: i32) -> Result<Option<(IpAddr, u32)>, SocketError> {
+    if family == libc::AF_INET {
+        match host {
+            "" => return Ok(Some((Ipv4Addr::UNSPECIFIED.into(), 0))),
+            "<broadcast>" => return Ok(Some((Ipv4Addr::BROADCAST.into(), 0))),
+            _ => {}
+        }
+        if let Ok(ip) = host.parse::<Ipv4Addr>() {
+            return Ok(Some((ip.into(), 0)));
+        }
+    } else {
+        if host.is_empty() {
+            return Ok(Some((Ipv6Addr::UNSPECIFIED.into(), 0)));
+        }
+        if let Ok(ip) = host.parse::<Ipv6Addr>() {
+            return Ok(Some((ip.into(), 0)));
+        }
+    }
+    // Other numeric spellings ("127.1", "fe80::1%eth0") via the resolver,
+    // which never touches the network with AI_NUMERICHOST.
+    match resolve::getaddrinfo(Some(host), None, family, 0, 0, libc::AI_NUMERICHOST) {
+        Ok(list) => Ok(list.into_iter().find_map(|ai| match ai.address {
+            Address::Inet(a) => Some((IpAddr::V4(*a.ip()), 0)),
+            Address::Inet6(a) => Some((IpAddr::V6(*a.ip()), a.scope_id())),
+            Address::Unix(_) => None,
+        })),
+        Err(NetError::Gai { code, .. }) if code == libc::EAI_NONAME => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl PysocketImpl<'_> {
+    /// May the guest look up `name`? EACCES with a message if not.
+    pub(crate) fn check_lookup(&self, name: &str) -> Result<(), SocketError> {
+        if self.ctx.policy().may_resolve(name) {
+            Ok(())
+        } else {
+            Err(SocketError::os(
+                libc::EACCES,
+                format!("pysocket policy: looking up {name:?} is not allowed (grant it with --allow-dns, or name it in --allow-net)"),
+            ))
+        }
+    }
+
+    /// Resolves a name in the blocking pool (policy permitting) and pins
+    /// what it resolved to for the rules that name it.
+    pub(crate) async fn lookup(
+        &mut self,
+        name: &str,
+        service: Option<String>,
+        family: i32,
+        socktype: i32,
+        proto: i32,
+        flags: i32,
+    ) -> Result<Vec<resolve::AddrInfo>, SocketError> {
+        self.check_lookup(name)?;
+        let host = name.to_owned();
+        let list = tokio::task::spawn_blocking(move || resolve::getaddrinfo(Some(&host), service.as_deref(), family, socktype, proto, flags))
+            .await
+            .map_err(|e| SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}"))))??;
+        for purpose in [Purpose::Connect, Purpose::Bind] {
+            let ports = self.ctx.policy().name_ports(purpose, name);
+            for ai in &list {
+                if let Some(sa) = ai.address.ip() {
+                    self.ctx.pin(purpose, sa.ip(), &ports);
+                }
+            }
+        }
+        Ok(list)
+    }
+
+    /// The OS address for a guest address on a socket of `family`,
+    /// resolving names and checking the policy for `purpose`.
+    pub(crate) async fn resolve_address(&mut self, addr: WitAddress, family: i32, purpose: Purpose) -> Result<Address, SocketError> {
+        let (host, port, flowinfo, scope) = match addr {
+            WitAddress::Inet(a) if family == libc::AF_INET => (a.host, a.port, 0, 0),
+            WitAddress::Inet6(a) if family == libc::AF_INET6 => (a.host, a.port, a.flowinfo, a.scope_id),
+            WitAddress::Unix(_) if family == libc::AF_UNIX => {
+                return Err(NetError::unsupported(libc::EAFNOSUPPORT, "binding or connecting AF_UNIX sockets by path").into());
+            }
+            _ => return Err(SocketError::os(libc::EAFNOSUPPORT, "Address family not supported by protocol (the address does not match the socket's family)")),
+        };
+        let (ip, numeric_scope) = match numeric_host(&host, family)? {
+            Some(found) => found,
+            None => {
+                let list = self.lookup(&host, None, family, 0, 0, 0).await?;
+                let first = list.iter().find_map(|ai| ai.address.ip()).ok_or_else(|| NetError::Gai {
+                    code: libc::EAI_NONAME,
+                    message: "Name or service not known".into(),
+                })?;
+                (first.ip(), 0)
+            }
+        };
+        let address = match ip {
+            IpAddr::V4(ip) => Address::Inet(SocketAddrV4::new(ip, port)),
+            IpAddr::V6(ip) => Address::Inet6(SocketAddrV6::new(ip, port, flowinfo, if scope != 0 { scope } else { numeric_scope })),
+        };
+        self.check_address(purpose, &address)?;
+        Ok(address)
+    }
+
+    /// EACCES unless the policy allows `address` for `purpose`.
+    pub(crate) fn check_address(&self, purpose: Purpose, address: &Address) -> Result<(), SocketError> {
+        match address.ip() {
+            Some(sa) if self.ctx.allows(purpose, sa) => Ok(()),
+            Some(sa) => Err(SocketError::os(
+                libc::EACCES,
+                format!("pysocket policy: {} {} is not allowed (grant it with {})", purpose.verb(), display(sa), purpose.flag()),
+            )),
+            None => Err(NetError::unsupported(libc::EAFNOSUPPORT, "AF_UNIX paths").into()),
+        }
+    }
+}
+
+fn display(sa: SocketAddr) -> String {
+    match sa {
+        SocketAddr::V4(a) => a.to_string(),
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+    }
+}

@@ -1,0 +1,290 @@
+//! `pysocket:socket/socket`: socket objects.
+
+use super::address::{sockaddr_to_wit, to_wit};
+use super::duration;
+use crate::bindings::socket::{AncillaryItem, Host, HostSocket, ReceivedMessage, SockoptValue, SocketInfo};
+use crate::bindings::types::Address as WitAddress;
+use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
+use crate::net::{options, Address, NetError, Sock};
+use crate::policy::Purpose;
+use crate::{PysocketImpl, SocketError};
+use socket2::{Domain, Socket, Type};
+use std::sync::Arc;
+use wasmtime::component::Resource;
+
+/// The host side of a guest's socket object: which descriptor it stands
+/// for. `None` once closed or detached.
+#[derive(Debug)]
+pub struct SocketHandle {
+    fd: Option<u32>,
+}
+
+type R<T> = Result<T, SocketError>;
+
+/// SOCK_NONBLOCK | SOCK_CLOEXEC, which Python strips from `type`.
+const TYPE_FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+
+/// Checks what `socket()` may create: IPv4, IPv6 and AF_UNIX; stream,
+/// datagram and (AF_UNIX) seqpacket sockets.
+fn check_kind(family: i32, sock_type: i32) -> R<()> {
+    match family {
+        libc::AF_INET | libc::AF_INET6 | libc::AF_UNIX => {}
+        libc::AF_PACKET | libc::AF_NETLINK => {
+            return Err(SocketError::os(libc::EACCES, format!("pysocket refuses address family {family}: it could let the guest leave its network sandbox")))
+        }
+        _ => return Err(NetError::unsupported(libc::EAFNOSUPPORT, &format!("address family {family}")).into()),
+    }
+    match sock_type {
+        libc::SOCK_STREAM | libc::SOCK_DGRAM => Ok(()),
+        libc::SOCK_SEQPACKET if family == libc::AF_UNIX => Ok(()),
+        libc::SOCK_RAW => Err(SocketError::os(libc::EACCES, "pysocket refuses raw sockets: they could let the guest leave its network sandbox")),
+        _ => Err(NetError::unsupported(libc::ESOCKTNOSUPPORT, &format!("socket type {sock_type}")).into()),
+    }
+}
+
+impl PysocketImpl<'_> {
+    fn fd_of(&self, handle: &Resource<SocketHandle>) -> R<u32> {
+        self.table.get(handle)?.fd.ok_or_else(|| NetError::bad_fd().into())
+    }
+
+    fn sock(&self, handle: &Resource<SocketHandle>) -> R<Arc<Sock>> {
+        let fd = self.fd_of(handle)?;
+        Ok(self.ctx.fds.get(fd)?)
+    }
+
+    fn new_handle(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
+        Ok(self.table.push(SocketHandle { fd: Some(fd) })?)
+    }
+
+    fn max_read(&self, bufsize: u32) -> usize {
+        (bufsize as usize).min(self.ctx.policy().max_read())
+    }
+
+    /// Before `listen` on a socket with no port yet, the OS binds a
+    /// wildcard address: that needs the bind permission too.
+    fn check_implicit_bind(&self, sock: &Sock) -> R<()> {
+        if sock.family() != libc::AF_INET && sock.family() != libc::AF_INET6 {
+            return Ok(());
+        }
+        let local = sock.local_addr()?;
+        match Address::from_sockaddr(&local) {
+            Some(addr) if addr.ip().is_some_and(|sa| sa.port() == 0) => self.check_address(Purpose::Bind, &addr),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl HostSocket for PysocketImpl<'_> {
+    fn create(&mut self, family: i32, socket_type: i32, proto: i32) -> R<Resource<SocketHandle>> {
+        let base_type = socket_type & !TYPE_FLAGS;
+        check_kind(family, base_type)?;
+        let os = Socket::new_raw(Domain::from(family), Type::from(base_type | TYPE_FLAGS), if proto == 0 { None } else { Some(proto.into()) })?;
+        let sock = Sock::new(os, family, base_type, proto)?;
+        if socket_type & libc::SOCK_NONBLOCK != 0 {
+            sock.set_timeout(Some(std::time::Duration::ZERO));
+        }
+        let fd = self.ctx.fds.insert(sock)?;
+        self.new_handle(fd)
+    }
+
+    fn info(&mut self, this: Resource<SocketHandle>) -> R<SocketInfo> {
+        let fd = self.fd_of(&this)?;
+        let sock = self.ctx.fds.get(fd)?;
+        Ok(SocketInfo {
+            fd,
+            family: sock.family(),
+            socket_type: sock.sock_type(),
+            proto: sock.proto(),
+            timeout: sock.timeout().map(|t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
+        })
+    }
+
+    async fn bind(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
+        let sock = self.sock(&this)?;
+        let addr = self.resolve_address(address, sock.family(), Purpose::Bind).await?;
+        Ok(sock.bind(&addr.to_sockaddr()?)?)
+    }
+
+    fn listen(&mut self, this: Resource<SocketHandle>, backlog: i32) -> R<()> {
+        let sock = self.sock(&this)?;
+        self.check_implicit_bind(&sock)?;
+        Ok(sock.listen(backlog.clamp(0, libc::SOMAXCONN))?)
+    }
+
+    async fn accept(&mut self, this: Resource<SocketHandle>) -> R<(u32, WitAddress)> {
+        let sock = self.sock(&this)?;
+        let (os, peer) = sock.accept().await?;
+        let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
+        let fd = self.ctx.fds.insert(accepted)?;
+        Ok((fd, sockaddr_to_wit(&peer)))
+    }
+
+    async fn connect(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
+        let sock = self.sock(&this)?;
+        let addr = self.resolve_address(address, sock.family(), Purpose::Connect).await?;
+        Ok(sock.connect(&addr.to_sockaddr()?).await?)
+    }
+
+    fn getsockname(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
+        Ok(sockaddr_to_wit(&self.sock(&this)?.local_addr()?))
+    }
+
+    fn getpeername(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
+        Ok(sockaddr_to_wit(&self.sock(&this)?.peer_addr()?))
+    }
+
+    async fn recv(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<Vec<u8>> {
+        let sock = self.sock(&this)?;
+        Ok(sock.recv(self.max_read(bufsize), flags).await?)
+    }
+
+    async fn recvfrom(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<(Vec<u8>, Option<WitAddress>)> {
+        let sock = self.sock(&this)?;
+        let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
+        Ok((data, Address::from_sockaddr(&from).map(|a| to_wit(&a))))
+    }
+
+    async fn recvmsg(&mut self, _this: Resource<SocketHandle>, _bufsize: u32, _ancbufsize: u32, _flags: i32) -> R<ReceivedMessage> {
+        Err(NetError::unsupported(libc::EOPNOTSUPP, "recvmsg").into())
+    }
+
+    async fn send(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32) -> R<u32> {
+        let sock = self.sock(&this)?;
+        Ok(sock.send(&data, flags).await? as u32)
+    }
+
+    async fn sendall(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32) -> R<()> {
+        let sock = self.sock(&this)?;
+        Ok(sock.send_all(&data, flags).await?)
+    }
+
+    async fn sendto(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32, address: WitAddress) -> R<u32> {
+        let sock = self.sock(&this)?;
+        let addr = self.resolve_address(address, sock.family(), Purpose::Connect).await?;
+        Ok(sock.send_to(&data, flags, &addr.to_sockaddr()?).await? as u32)
+    }
+
+    async fn sendmsg(
+        &mut self,
+        _this: Resource<SocketHandle>,
+        _buffers: Vec<Vec<u8>>,
+        _ancillary: Vec<AncillaryItem>,
+        _flags: i32,
+        _address: Option<WitAddress>,
+    ) -> R<u32> {
+        Err(NetError::unsupported(libc::EOPNOTSUPP, "sendmsg").into())
+    }
+
+    fn shutdown(&mut self, this: Resource<SocketHandle>, how: i32) -> R<()> {
+        Ok(self.sock(&this)?.shutdown(how)?)
+    }
+
+    fn set_timeout(&mut self, this: Resource<SocketHandle>, timeout: Option<u64>) -> R<()> {
+        self.sock(&this)?.set_timeout(timeout.map(duration));
+        Ok(())
+    }
+
+    fn setsockopt(&mut self, this: Resource<SocketHandle>, level: i32, name: i32, value: SockoptValue) -> R<()> {
+        let sock = self.sock(&this)?;
+        options::check_set(level, name)?;
+        let fd = sock.raw_fd();
+        match value {
+            SockoptValue::Int(v) => set_opt(fd, level, name, Some(&v.to_ne_bytes()), 4)?,
+            SockoptValue::Bytes(b) => set_opt(fd, level, name, Some(&b), b.len())?,
+            SockoptValue::Null(len) => set_opt(fd, level, name, None, len as usize)?,
+        }
+        Ok(())
+    }
+
+    fn getsockopt_int(&mut self, this: Resource<SocketHandle>, level: i32, name: i32) -> R<i32> {
+        let sock = self.sock(&this)?;
+        options::check_get(level, name)?;
+        Ok(get_int_opt(sock.raw_fd(), level, name)?)
+    }
+
+    fn getsockopt_bytes(&mut self, this: Resource<SocketHandle>, level: i32, name: i32, buflen: u32) -> R<Vec<u8>> {
+        let sock = self.sock(&this)?;
+        if !(1..=1024).contains(&buflen) {
+            return Err(SocketError::os(libc::EINVAL, "getsockopt buflen out of range"));
+        }
+        options::check_get(level, name)?;
+        Ok(get_bytes_opt(sock.raw_fd(), level, name, buflen as usize)?)
+    }
+
+    fn dup(&mut self, this: Resource<SocketHandle>) -> R<Resource<SocketHandle>> {
+        let sock = self.sock(&this)?;
+        let fd = dup_sock(self, &sock)?;
+        self.new_handle(fd)
+    }
+
+    fn close(&mut self, this: Resource<SocketHandle>) -> R<()> {
+        let handle = self.table.get_mut(&this)?;
+        if let Some(fd) = handle.fd.take() {
+            self.ctx.fds.remove(fd)?;
+        }
+        Ok(())
+    }
+
+    fn detach(&mut self, this: Resource<SocketHandle>) -> wasmtime::Result<Option<u32>> {
+        Ok(self.table.get_mut(&this)?.fd.take())
+    }
+
+    fn drop(&mut self, rep: Resource<SocketHandle>) -> wasmtime::Result<()> {
+        let handle = self.table.delete(rep)?;
+        if let Some(fd) = handle.fd {
+            // Already closed through another object: nothing left to do.
+            let _ = self.ctx.fds.remove(fd);
+        }
+        Ok(())
+    }
+}
+
+/// A new descriptor for the same OS socket, with the same timeout.
+fn dup_sock(this: &mut PysocketImpl<'_>, sock: &Sock) -> R<u32> {
+    let copy = Sock::new(sock.dup_os()?, sock.family(), sock.sock_type(), sock.proto())?;
+    copy.set_timeout(sock.timeout());
+    Ok(this.ctx.fds.insert(copy)?)
+}
+
+impl Host for PysocketImpl<'_> {
+    fn socketpair(&mut self, family: i32, socket_type: i32, proto: i32) -> R<(Resource<SocketHandle>, Resource<SocketHandle>)> {
+        let base_type = socket_type & !TYPE_FLAGS;
+        if family != libc::AF_UNIX {
+            return Err(SocketError::os(libc::EOPNOTSUPP, "Operation not supported (socketpair needs AF_UNIX)"));
+        }
+        check_kind(family, base_type)?;
+        let (a, b) = Socket::pair_raw(Domain::from(family), Type::from(base_type | TYPE_FLAGS), if proto == 0 { None } else { Some(proto.into()) })?;
+        let mut fds = Vec::with_capacity(2);
+        for os in [a, b] {
+            let sock = Sock::new(os, family, base_type, proto)?;
+            if socket_type & libc::SOCK_NONBLOCK != 0 {
+                sock.set_timeout(Some(std::time::Duration::ZERO));
+            }
+            match self.ctx.fds.insert(sock) {
+                Ok(fd) => fds.push(fd),
+                Err(e) => {
+                    for fd in fds {
+                        let _ = self.ctx.fds.remove(fd);
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok((self.new_handle(fds[0])?, self.new_handle(fds[1])?))
+    }
+
+    fn attach(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
+        self.ctx.fds.get(fd)?;
+        self.new_handle(fd)
+    }
+
+    fn dup_fd(&mut self, fd: u32) -> R<u32> {
+        let sock = self.ctx.fds.get(fd)?;
+        dup_sock(self, &sock)
+    }
+
+    fn close_fd(&mut self, fd: u32) -> R<()> {
+        self.ctx.fds.remove(fd)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,356 @@
+//! [`Sock`]: one OS socket with CPython's timeout model.
+//!
+//! The OS socket is always non-blocking; blocking behaviour is emulated the
+//! way CPython's `sock_call_ex` does it for sockets with a timeout: try the
+//! system call, and if it would block, wait for readiness (until the
+//! deadline, if any) and retry. Waiting is a tokio readiness future, so the
+//! guest that waits is suspended and nothing else is held up.
+
+use super::error::{NetError, NetResult};
+use socket2::{SockAddr, Socket};
+use std::io;
+use std::future::Future;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
+use tokio::time::Instant;
+
+const NO_TIMEOUT: u64 = u64::MAX;
+
+/// How long a call may wait, fixed when the call starts.
+#[derive(Debug, Clone, Copy)]
+pub enum Wait {
+    /// Timeout 0 (or MSG_DONTWAIT): fail with EAGAIN instead of waiting.
+    NonBlocking,
+    /// Timeout None: wait as long as it takes.
+    Forever,
+    /// Timeout > 0: wait until this instant, then fail with a timeout.
+    Until(Instant),
+}
+
+/// An OS socket registered with the reactor, plus what Python knows of it.
+#[derive(Debug)]
+pub struct Sock {
+    io: AsyncFd<Socket>,
+    family: i32,
+    sock_type: i32,
+    proto: i32,
+    /// Nanoseconds; `NO_TIMEOUT` for None (blocking).
+    timeout_ns: AtomicU64,
+}
+
+impl Sock {
+    /// Wraps an OS socket that is already non-blocking (created with
+    /// SOCK_NONBLOCK, accepted with accept4, or dup'ed from one) and
+    /// registers it with the reactor. Must run inside a tokio runtime.
+    pub fn new(socket: Socket, family: i32, sock_type: i32, proto: i32) -> NetResult<Sock> {
+        // SAFETY: the `Socket` owns its descriptor, and nothing replaces or
+        // closes it while the `AsyncFd` owns the socket.
+        let io = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE | Interest::WRITABLE)? };
+        Ok(Sock {
+            io,
+            family,
+            sock_type,
+            proto,
+            timeout_ns: AtomicU64::new(NO_TIMEOUT),
+        })
+    }
+
+    /// Like [`Sock::new`], reading family, type and protocol from the OS
+    /// (SO_DOMAIN, SO_TYPE, SO_PROTOCOL), as `socket(fileno=...)` does.
+    pub fn from_os(socket: Socket) -> NetResult<Sock> {
+        let family = get_int_opt(socket.as_raw_fd(), libc::SOL_SOCKET, libc::SO_DOMAIN)?;
+        let sock_type = get_int_opt(socket.as_raw_fd(), libc::SOL_SOCKET, libc::SO_TYPE)?;
+        let proto = get_int_opt(socket.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PROTOCOL)?;
+        socket.set_nonblocking(true)?;
+        Sock::new(socket, family, sock_type, proto)
+    }
+
+    /// The reactor registration (for waiting on several sockets).
+    pub(crate) fn io(&self) -> &AsyncFd<Socket> {
+        &self.io
+    }
+
+    /// The underlying OS socket.
+    pub fn socket(&self) -> &Socket {
+        self.io.get_ref()
+    }
+
+    /// The OS descriptor.
+    pub fn raw_fd(&self) -> RawFd {
+        self.io.get_ref().as_raw_fd()
+    }
+
+    pub fn family(&self) -> i32 {
+        self.family
+    }
+
+    pub fn sock_type(&self) -> i32 {
+        self.sock_type
+    }
+
+    pub fn proto(&self) -> i32 {
+        self.proto
+    }
+
+    /// The timeout: None = blocking, 0 = non-blocking, > 0 = deadline.
+    pub fn timeout(&self) -> Option<Duration> {
+        match self.timeout_ns.load(Ordering::Relaxed) {
+            NO_TIMEOUT => None,
+            ns => Some(Duration::from_nanos(ns)),
+        }
+    }
+
+    pub fn set_timeout(&self, timeout: Option<Duration>) {
+        let ns = timeout.map_or(NO_TIMEOUT, |t| u64::try_from(t.as_nanos()).unwrap_or(NO_TIMEOUT - 1));
+        self.timeout_ns.store(ns, Ordering::Relaxed);
+    }
+
+    /// The wait policy of a call starting now with these MSG_* flags.
+    pub fn wait_for_call(&self, flags: i32) -> Wait {
+        if flags & libc::MSG_DONTWAIT != 0 {
+            return Wait::NonBlocking;
+        }
+        match self.timeout() {
+            None => Wait::Forever,
+            Some(t) if t.is_zero() => Wait::NonBlocking,
+            Some(t) => Wait::Until(Instant::now() + t),
+        }
+    }
+
+    /// CPython's `sock_call_ex`: run `op`; while it would block, wait for
+    /// `interest` (bounded by `wait`) and run it again. EINTR is retried.
+    pub async fn call<T>(&self, interest: Interest, wait: Wait, mut op: impl FnMut(&Socket) -> io::Result<T>) -> NetResult<T> {
+        match op(self.io.get_ref()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other.map_err(NetError::Io),
+        }
+        loop {
+            let ready = self.io.ready(interest);
+            let mut guard = match wait {
+                Wait::NonBlocking => return Err(NetError::would_block()),
+                Wait::Forever => ready.await?,
+                Wait::Until(deadline) => match tokio::time::timeout_at(deadline, ready).await {
+                    Ok(guard) => guard?,
+                    Err(_) => return Err(NetError::Timeout),
+                },
+            };
+            match guard.try_io(|io| op(io.get_ref())) {
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Ok(result) => return result.map_err(NetError::Io),
+                Err(_would_block) => continue,
+            }
+        }
+    }
+
+    /// Waits until the socket is ready for `interest` (bounded by `wait`),
+    /// without doing any I/O.
+    pub async fn wait_ready(&self, interest: Interest, wait: Wait) -> NetResult<()> {
+        let ready = self.io.ready(interest);
+        match wait {
+            Wait::NonBlocking => Err(NetError::would_block()),
+            Wait::Forever => ready.await.map(|_| ()).map_err(NetError::Io),
+            Wait::Until(deadline) => match tokio::time::timeout_at(deadline, ready).await {
+                Ok(guard) => guard.map(|_| ()).map_err(NetError::Io),
+                Err(_) => Err(NetError::Timeout),
+            },
+        }
+    }
+
+    /// Clears cached readiness after an operation found the socket not ready.
+    pub fn clear_readiness(&self, interest: Interest) {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let mut ready = std::pin::pin!(self.io.ready(interest));
+        if let std::task::Poll::Ready(Ok(mut guard)) = ready.as_mut().poll(&mut cx) {
+            guard.clear_ready();
+        }
+    }
+
+    /// `bind(2)`.
+    pub fn bind(&self, addr: &SockAddr) -> NetResult<()> {
+        Ok(self.socket().bind(addr)?)
+    }
+
+    /// `listen(2)`.
+    pub fn listen(&self, backlog: i32) -> NetResult<()> {
+        Ok(self.socket().listen(backlog)?)
+    }
+
+    /// `connect(2)` with CPython's timeout handling: a non-blocking connect,
+    /// then wait for writability and read SO_ERROR.
+    pub async fn connect(&self, addr: &SockAddr) -> NetResult<()> {
+        let wait = self.wait_for_call(0);
+        match self.socket().connect(addr) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) || e.raw_os_error() == Some(libc::EINTR) => {
+                if matches!(wait, Wait::NonBlocking) {
+                    return Err(NetError::Io(e));
+                }
+            }
+            Err(e) => return Err(NetError::Io(e)),
+        }
+        loop {
+            self.wait_ready(Interest::WRITABLE, wait).await?;
+            match self.socket().take_error()? {
+                Some(e) => return Err(NetError::Io(e)),
+                None => match self.socket().peer_addr() {
+                    Ok(_) => return Ok(()),
+                    // Spurious wake-up: still connecting.
+                    Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => self.clear_readiness(Interest::WRITABLE),
+                    Err(e) => return Err(NetError::Io(e)),
+                },
+            }
+        }
+    }
+
+    /// `accept4(2)`: the new socket (non-blocking, close-on-exec) and the
+    /// peer's address.
+    pub async fn accept(&self) -> NetResult<(Socket, SockAddr)> {
+        let wait = self.wait_for_call(0);
+        self.call(Interest::READABLE, wait, accept4).await
+    }
+
+    /// `recv(2)` of at most `len` bytes.
+    pub async fn recv(&self, len: usize, flags: i32) -> NetResult<Vec<u8>> {
+        let wait = self.wait_for_call(flags);
+        let mut buf = Vec::<u8>::with_capacity(len);
+        let n = self
+            .call(Interest::READABLE, wait, |s| s.recv_with_flags(buf.spare_capacity_mut(), flags))
+            .await?;
+        // SAFETY: recv initialised the first `n` bytes of the spare capacity.
+        unsafe { buf.set_len(n.min(len)) };
+        Ok(buf)
+    }
+
+    /// `recvfrom(2)` of at most `len` bytes, with the sender's address.
+    pub async fn recv_from(&self, len: usize, flags: i32) -> NetResult<(Vec<u8>, SockAddr)> {
+        let wait = self.wait_for_call(flags);
+        let mut buf = Vec::<u8>::with_capacity(len);
+        let (n, addr) = self
+            .call(Interest::READABLE, wait, |s| s.recv_from_with_flags(buf.spare_capacity_mut(), flags))
+            .await?;
+        // SAFETY: recvfrom initialised the first `n` bytes (MSG_TRUNC may
+        // report more than the buffer held, hence the clamp).
+        unsafe { buf.set_len(n.min(len)) };
+        Ok((buf, addr))
+    }
+
+    /// `send(2)`: how many bytes the OS took.
+    pub async fn send(&self, data: &[u8], flags: i32) -> NetResult<usize> {
+        let wait = self.wait_for_call(flags);
+        self.call(Interest::WRITABLE, wait, |s| s.send_with_flags(data, flags | libc::MSG_NOSIGNAL))
+            .await
+    }
+
+    /// `sendall`: sends everything; the timeout covers the whole call.
+    pub async fn send_all(&self, mut data: &[u8], flags: i32) -> NetResult<()> {
+        let wait = self.wait_for_call(flags);
+        while !data.is_empty() {
+            let n = self
+                .call(Interest::WRITABLE, wait, |s| s.send_with_flags(data, flags | libc::MSG_NOSIGNAL))
+                .await?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    /// `sendto(2)`.
+    pub async fn send_to(&self, data: &[u8], flags: i32, addr: &SockAddr) -> NetResult<usize> {
+        let wait = self.wait_for_call(flags);
+        self.call(Interest::WRITABLE, wait, |s| s.send_to_with_flags(data, addr, flags | libc::MSG_NOSIGNAL))
+            .await
+    }
+
+    /// `shutdown(2)`.
+    pub fn shutdown(&self, how: i32) -> NetResult<()> {
+        let how = match how {
+            libc::SHUT_RD => std::net::Shutdown::Read,
+            libc::SHUT_WR => std::net::Shutdown::Write,
+            libc::SHUT_RDWR => std::net::Shutdown::Both,
+            _ => return Err(NetError::errno(libc::EINVAL)),
+        };
+        Ok(self.socket().shutdown(how)?)
+    }
+
+    /// `getsockname(2)`.
+    pub fn local_addr(&self) -> NetResult<SockAddr> {
+        Ok(self.socket().local_addr()?)
+    }
+
+    /// `getpeername(2)`.
+    pub fn peer_addr(&self) -> NetResult<SockAddr> {
+        Ok(self.socket().peer_addr()?)
+    }
+
+    /// `dup(2)` (close-on-exec), as a new OS socket.
+    pub fn dup_os(&self) -> NetResult<Socket> {
+        Ok(self.socket().try_clone()?)
+    }
+}
+
+/// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC in one system call.
+fn accept4(listener: &Socket) -> io::Result<(Socket, SockAddr)> {
+    // SAFETY: `try_init` hands us valid storage and length pointers; on
+    // success accept4 returns a new descriptor that we own.
+    let (fd, addr) = unsafe {
+        SockAddr::try_init(|storage, len| {
+            let fd = libc::accept4(
+                listener.as_raw_fd(),
+                storage.cast(),
+                len,
+                libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            );
+            if fd < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(fd)
+            }
+        })?
+    };
+    // SAFETY: `fd` is a fresh descriptor returned by accept4.
+    Ok((unsafe { Socket::from_raw_fd(fd) }, addr))
+}
+
+/// `getsockopt(2)` of an `int` option.
+pub fn get_int_opt(fd: RawFd, level: i32, name: i32) -> io::Result<i32> {
+    let mut value: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: value and len are valid for writes of the declared size.
+    let rc = unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut libc::c_int).cast(), &mut len) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(value)
+}
+
+/// `getsockopt(2)` into a buffer of `buflen` bytes; returns what the OS wrote.
+pub fn get_bytes_opt(fd: RawFd, level: i32, name: i32, buflen: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; buflen];
+    let mut len = buflen as libc::socklen_t;
+    // SAFETY: buf is valid for `buflen` bytes; len tells the OS so.
+    let rc = unsafe { libc::getsockopt(fd, level, name, buf.as_mut_ptr().cast(), &mut len) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    buf.truncate(len as usize);
+    Ok(buf)
+}
+
+/// `setsockopt(2)` with raw bytes (`None` = a NULL value of `len` bytes).
+pub fn set_opt(fd: RawFd, level: i32, name: i32, value: Option<&[u8]>, len: usize) -> io::Result<()> {
+    let ptr = value.map_or(std::ptr::null(), |v| v.as_ptr().cast());
+    // SAFETY: ptr is NULL or valid for `len` bytes (callers pass v.len()).
+    let rc = unsafe { libc::setsockopt(fd, level, name, ptr, len as libc::socklen_t) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Sock>();
+}

@@ -1,0 +1,410 @@
+//! The network policy: deny by default, allow by rule.
+//!
+//! A [`Policy`] says which addresses a guest may connect/send to, which it
+//! may bind, whether it may look up names, and its resource limits. Rules
+//! are spelled like Deno's `--allow-net`:
+//!
+//! | rule                    | matches                                   |
+//! |-------------------------|-------------------------------------------|
+//! | `127.0.0.1:8080`        | that address, that port                   |
+//! | `127.0.0.1`             | that address, any port                    |
+//! | `127.0.0.0/8:1000-2000` | that network, ports 1000 to 2000          |
+//! | `[::1]:*`               | IPv6 loopback, any port                   |
+//! | `localhost:8080`        | the name `localhost` (see below), port 8080 |
+//! | `*` / `*:443`           | any host (any port / port 443)            |
+//!
+//! A name rule matches when the guest uses that name (in an address tuple
+//! or with `getaddrinfo`); the addresses it resolves to are then allowed
+//! for this guest with the rule's ports ("resolve and pin", see
+//! [`crate::PysocketCtx`]). Using a name covered by a rule needs no DNS
+//! permission; any other lookup needs [`PolicyBuilder::allow_dns`].
+//!
+//! Port 0 (an ephemeral port, for bind) matches only rules whose ports are
+//! `*` or include 0.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+/// A set of ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortSet {
+    /// Every port, including 0.
+    Any,
+    /// `first..=last`.
+    Range(u16, u16),
+}
+
+impl PortSet {
+    pub fn contains(&self, port: u16) -> bool {
+        match self {
+            PortSet::Any => true,
+            PortSet::Range(a, b) => (*a..=*b).contains(&port),
+        }
+    }
+}
+
+/// Which hosts a rule covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPattern {
+    Any,
+    /// An address and a prefix length (32/128 for a single address).
+    Net(IpAddr, u8),
+    /// A host name, lower case, without a trailing dot.
+    Name(String),
+}
+
+/// One allow rule: hosts and ports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetRule {
+    pub host: HostPattern,
+    pub ports: PortSet,
+}
+
+/// A rule that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError(pub String);
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+fn normalize_name(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn canonical(ip: IpAddr) -> IpAddr {
+    ip.to_canonical()
+}
+
+fn in_net(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
+    match (canonical(ip), net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix)) };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(prefix)) };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+impl NetRule {
+    /// Parses `HOST[:PORTS]` (see the module docs).
+    pub fn parse(spec: &str) -> Result<NetRule, RuleError> {
+        let bad = |why: &str| RuleError(format!("bad network rule {spec:?}: {why}"));
+        let spec = spec.trim();
+        if spec.is_empty() {
+            return Err(bad("empty"));
+        }
+        let (host, ports) = if let Some(rest) = spec.strip_prefix('[') {
+            let end = rest.find(']').ok_or_else(|| bad("missing ']'"))?;
+            let ports = match &rest[end + 1..] {
+                "" => None,
+                p => Some(p.strip_prefix(':').ok_or_else(|| bad("expected ':' after ']'"))?),
+            };
+            (&rest[..end], ports)
+        } else if spec.matches(':').count() > 1 {
+            (spec, None)
+        } else {
+            match spec.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (spec, None),
+            }
+        };
+        let ports = match ports {
+            None | Some("*") => PortSet::Any,
+            Some(p) => {
+                let num = |s: &str| s.parse::<u16>().map_err(|_| bad("ports must be *, N or N-M with N, M in 0..=65535"));
+                match p.split_once('-') {
+                    Some((a, b)) => {
+                        let (a, b) = (num(a)?, num(b)?);
+                        if a > b {
+                            return Err(bad("port range is reversed"));
+                        }
+                        PortSet::Range(a, b)
+                    }
+                    None => {
+                        let n = num(p)?;
+                        PortSet::Range(n, n)
+                    }
+                }
+            }
+        };
+        let host = if host == "*" {
+            HostPattern::Any
+        } else if let Some((addr, prefix)) = host.split_once('/') {
+            let ip: IpAddr = addr.parse().map_err(|_| bad("a network needs a numeric address"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let prefix: u8 = prefix.parse().ok().filter(|p| *p <= max).ok_or_else(|| bad("bad prefix length"))?;
+            HostPattern::Net(canonical(ip), prefix)
+        } else if let Ok(ip) = host.parse::<IpAddr>() {
+            let ip = canonical(ip);
+            HostPattern::Net(ip, if ip.is_ipv4() { 32 } else { 128 })
+        } else if !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_') {
+            HostPattern::Name(normalize_name(host))
+        } else {
+            return Err(bad("not an address, network or host name"));
+        };
+        Ok(NetRule { host, ports })
+    }
+
+    fn matches_ip(&self, addr: SocketAddr) -> bool {
+        let host_ok = match &self.host {
+            HostPattern::Any => true,
+            HostPattern::Net(net, prefix) => in_net(addr.ip(), *net, *prefix),
+            HostPattern::Name(_) => false,
+        };
+        host_ok && self.ports.contains(addr.port())
+    }
+
+    fn matches_name(&self, name: &str) -> bool {
+        match &self.host {
+            HostPattern::Any => true,
+            HostPattern::Name(n) => *n == normalize_name(name),
+            HostPattern::Net(..) => false,
+        }
+    }
+}
+
+/// What a policy decides about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// `connect`, `sendto`, `sendmsg` with an address.
+    Connect,
+    /// `bind` (and `listen` on an unbound socket).
+    Bind,
+}
+
+impl Purpose {
+    /// The CLI flag that grants this purpose, for messages.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Purpose::Connect => "--allow-net",
+            Purpose::Bind => "--allow-bind",
+        }
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            Purpose::Connect => "connecting to",
+            Purpose::Bind => "binding",
+        }
+    }
+}
+
+/// Default limit of open sockets per guest.
+pub const DEFAULT_MAX_SOCKETS: usize = 1024;
+/// Default limit of bytes one read may ask for (larger reads are clamped,
+/// which stream sockets cannot tell from a short read).
+pub const DEFAULT_MAX_READ: usize = 16 << 20;
+
+/// The network rules and limits of a guest. Immutable; share it freely.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    connect: Vec<NetRule>,
+    bind: Vec<NetRule>,
+    dns: bool,
+    max_sockets: usize,
+    max_read: usize,
+    hostname: Option<String>,
+}
+
+impl Default for Policy {
+    /// Denies everything.
+    fn default() -> Self {
+        PolicyBuilder::new().build()
+    }
+}
+
+impl Policy {
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::new()
+    }
+
+    fn rules(&self, purpose: Purpose) -> &[NetRule] {
+        match purpose {
+            Purpose::Connect => &self.connect,
+            Purpose::Bind => &self.bind,
+        }
+    }
+
+    /// Does a numeric-address rule allow `addr` for `purpose`?
+    pub fn allows(&self, purpose: Purpose, addr: SocketAddr) -> bool {
+        let addr = SocketAddr::new(canonical(addr.ip()), addr.port());
+        self.rules(purpose).iter().any(|r| r.matches_ip(addr))
+    }
+
+    /// The port sets of the rules that name `name` for `purpose`.
+    pub fn name_ports(&self, purpose: Purpose, name: &str) -> Vec<PortSet> {
+        self.rules(purpose).iter().filter(|r| r.matches_name(name)).map(|r| r.ports).collect()
+    }
+
+    /// May the guest look up `name`? Yes with DNS permission, or when a
+    /// rule names it.
+    pub fn may_resolve(&self, name: &str) -> bool {
+        self.dns || self.connect.iter().chain(&self.bind).any(|r| matches!(&r.host, HostPattern::Name(_)) && r.matches_name(name))
+    }
+
+    /// May the guest do lookups of its own (`--allow-dns`)?
+    pub fn dns_allowed(&self) -> bool {
+        self.dns
+    }
+
+    pub fn max_sockets(&self) -> usize {
+        self.max_sockets
+    }
+
+    pub fn max_read(&self) -> usize {
+        self.max_read
+    }
+
+    /// The name `gethostname()` reports, if the embedder set one.
+    pub fn hostname(&self) -> Option<&str> {
+        self.hostname.as_deref()
+    }
+}
+
+/// Builds a [`Policy`]. Starts denying everything.
+#[derive(Debug, Clone)]
+pub struct PolicyBuilder {
+    policy: Policy,
+}
+
+impl Default for PolicyBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PolicyBuilder {
+    pub fn new() -> Self {
+        PolicyBuilder {
+            policy: Policy {
+                connect: Vec::new(),
+                bind: Vec::new(),
+                dns: false,
+                max_sockets: DEFAULT_MAX_SOCKETS,
+                max_read: DEFAULT_MAX_READ,
+                hostname: None,
+            },
+        }
+    }
+
+    /// Allows connecting/sending to what `rule` matches.
+    pub fn allow_connect(mut self, rule: NetRule) -> Self {
+        self.policy.connect.push(rule);
+        self
+    }
+
+    /// Allows binding what `rule` matches.
+    pub fn allow_bind(mut self, rule: NetRule) -> Self {
+        self.policy.bind.push(rule);
+        self
+    }
+
+    /// `--allow-net SPEC`.
+    pub fn allow_net_spec(self, spec: &str) -> Result<Self, RuleError> {
+        Ok(self.allow_connect(NetRule::parse(spec)?))
+    }
+
+    /// `--allow-bind SPEC`.
+    pub fn allow_bind_spec(self, spec: &str) -> Result<Self, RuleError> {
+        Ok(self.allow_bind(NetRule::parse(spec)?))
+    }
+
+    /// Allows name lookups of any name.
+    pub fn allow_dns(mut self, yes: bool) -> Self {
+        self.policy.dns = yes;
+        self
+    }
+
+    /// At most `n` open sockets per guest.
+    pub fn max_sockets(mut self, n: usize) -> Self {
+        self.policy.max_sockets = n;
+        self
+    }
+
+    /// At most `n` bytes per read call.
+    pub fn max_read(mut self, n: usize) -> Self {
+        self.policy.max_read = n.max(1);
+        self
+    }
+
+    /// The name `gethostname()` reports (default: the host's).
+    pub fn hostname(mut self, name: impl Into<String>) -> Self {
+        self.policy.hostname = Some(name.into());
+        self
+    }
+
+    pub fn build(self) -> Policy {
+        self.policy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sa(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_rule_shapes() {
+        assert_eq!(NetRule::parse("127.0.0.1:8080").unwrap().ports, PortSet::Range(8080, 8080));
+        assert_eq!(NetRule::parse("127.0.0.1").unwrap().ports, PortSet::Any);
+        assert_eq!(NetRule::parse("[::1]:*").unwrap().host, HostPattern::Net("::1".parse().unwrap(), 128));
+        assert_eq!(NetRule::parse("::1").unwrap().host, HostPattern::Net("::1".parse().unwrap(), 128));
+        assert_eq!(NetRule::parse("Example.COM.:1-2").unwrap().host, HostPattern::Name("example.com".into()));
+        assert_eq!(NetRule::parse("*:443").unwrap().host, HostPattern::Any);
+        for bad in ["", "1.2.3.4:99999", "1.2.3.4:9-1", "[::1", "a b", "1.2.3.4/40", "x:y"] {
+            assert!(NetRule::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deny_by_default() {
+        let p = Policy::default();
+        assert!(!p.allows(Purpose::Connect, sa("127.0.0.1:80")));
+        assert!(!p.allows(Purpose::Bind, sa("127.0.0.1:0")));
+        assert!(!p.may_resolve("localhost"));
+    }
+
+    #[test]
+    fn addresses_networks_and_ports() {
+        let p = Policy::builder()
+            .allow_net_spec("127.0.0.0/8:1000-2000")
+            .unwrap()
+            .allow_bind_spec("[::1]")
+            .unwrap()
+            .build();
+        assert!(p.allows(Purpose::Connect, sa("127.1.2.3:1500")));
+        assert!(p.allows(Purpose::Connect, sa("[::ffff:127.0.0.1]:1000")));
+        assert!(!p.allows(Purpose::Connect, sa("127.0.0.1:999")));
+        assert!(!p.allows(Purpose::Connect, sa("[::1]:1500")));
+        assert!(p.allows(Purpose::Bind, sa("[::1]:0")));
+        assert!(!p.allows(Purpose::Bind, sa("127.0.0.1:0")));
+    }
+
+    #[test]
+    fn ephemeral_port_needs_a_wildcard_port() {
+        let p = Policy::builder().allow_bind_spec("127.0.0.1:8080").unwrap().build();
+        assert!(!p.allows(Purpose::Bind, sa("127.0.0.1:0")));
+        assert!(p.allows(Purpose::Bind, sa("127.0.0.1:8080")));
+    }
+
+    #[test]
+    fn name_rules_allow_their_lookup() {
+        let p = Policy::builder().allow_net_spec("LocalHost:80").unwrap().build();
+        assert!(p.may_resolve("localhost"));
+        assert!(!p.may_resolve("example.org"));
+        assert_eq!(p.name_ports(Purpose::Connect, "localhost."), vec![PortSet::Range(80, 80)]);
+        assert!(Policy::builder().allow_dns(true).build().may_resolve("example.org"));
+    }
+}
