@@ -83,7 +83,8 @@ fn unix_sockaddr(path: &[u8]) -> NetResult<SockAddr> {
         *dst = *src as libc::c_char;
     }
     let abstract_name = path.first() == Some(&0);
-    let len = SUN_PATH_OFFSET + path.len() + usize::from(!abstract_name && path.len() < sun.sun_path.len());
+    let nul = !abstract_name && !path.is_empty() && path.len() < sun.sun_path.len();
+    let len = SUN_PATH_OFFSET + path.len() + usize::from(nul);
     // SAFETY: `storage` is zeroed and large enough for a sockaddr_un; we copy
     // exactly the bytes of `sun` and report the length the kernel expects.
     let ((), addr) = unsafe {

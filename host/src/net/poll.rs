@@ -89,7 +89,10 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
         .iter()
         .filter_map(|e| e.sock.as_deref().map(|s| (s, interest_of(e.events))))
         .collect();
-    let mut waits: Vec<_> = socks.iter().map(|(s, i)| Box::pin(s.io().ready(*i))).collect();
+    let mut waits = Vec::with_capacity(socks.len());
+    for (s, i) in &socks {
+        waits.push(Box::pin(s.io()?.ready(*i)));
+    }
     let any = poll_fn(|cx| {
         for w in waits.iter_mut() {
             if let Poll::Ready(r) = w.as_mut().poll(cx) {

@@ -12,6 +12,7 @@ use std::io;
 use std::future::Future;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
@@ -30,10 +31,29 @@ pub enum Wait {
     Until(Instant),
 }
 
-/// An OS socket registered with the reactor, plus what Python knows of it.
+/// The descriptor of a [`Sock`] as the reactor sees it (the `Sock` owns it).
+#[derive(Debug)]
+pub(crate) struct FdRef(RawFd);
+
+impl AsRawFd for FdRef {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+/// An OS socket, its reactor registration, and what Python knows of it.
+///
+/// The socket is registered with the reactor lazily, the first time a call
+/// has to wait. Registering earlier would be wrong: epoll reports an
+/// unconnected stream socket as hung up, and tokio keeps "closed" readiness
+/// forever, so a socket registered before `connect`/`listen` would look
+/// ready for good and every wait on it would spin.
 #[derive(Debug)]
 pub struct Sock {
-    io: AsyncFd<Socket>,
+    /// Declared before `socket`: deregistration happens before the close.
+    registration: OnceLock<AsyncFd<FdRef>>,
+    registering: Mutex<()>,
+    socket: Socket,
     family: i32,
     sock_type: i32,
     proto: i32,
@@ -43,14 +63,12 @@ pub struct Sock {
 
 impl Sock {
     /// Wraps an OS socket that is already non-blocking (created with
-    /// SOCK_NONBLOCK, accepted with accept4, or dup'ed from one) and
-    /// registers it with the reactor. Must run inside a tokio runtime.
+    /// SOCK_NONBLOCK, accepted with accept4, or dup'ed from one).
     pub fn new(socket: Socket, family: i32, sock_type: i32, proto: i32) -> NetResult<Sock> {
-        // SAFETY: the `Socket` owns its descriptor, and nothing replaces or
-        // closes it while the `AsyncFd` owns the socket.
-        let io = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE | Interest::WRITABLE)? };
         Ok(Sock {
-            io,
+            registration: OnceLock::new(),
+            registering: Mutex::new(()),
+            socket,
             family,
             sock_type,
             proto,
@@ -68,19 +86,31 @@ impl Sock {
         Sock::new(socket, family, sock_type, proto)
     }
 
-    /// The reactor registration (for waiting on several sockets).
-    pub(crate) fn io(&self) -> &AsyncFd<Socket> {
-        &self.io
+    /// The reactor registration, made on first use. Must run inside a
+    /// tokio runtime.
+    pub(crate) fn io(&self) -> NetResult<&AsyncFd<FdRef>> {
+        if let Some(io) = self.registration.get() {
+            return Ok(io);
+        }
+        let _guard = self.registering.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(io) = self.registration.get() {
+            return Ok(io);
+        }
+        // SAFETY: `self.socket` owns the descriptor and outlives the
+        // registration (field order), and the descriptor is never replaced.
+        let io = unsafe { AsyncFd::register_with_interest(FdRef(self.raw_fd()), Interest::READABLE | Interest::WRITABLE) }
+            .map_err(|e| NetError::Io(e.into_parts().1))?;
+        Ok(self.registration.get_or_init(|| io))
     }
 
     /// The underlying OS socket.
     pub fn socket(&self) -> &Socket {
-        self.io.get_ref()
+        &self.socket
     }
 
     /// The OS descriptor.
     pub fn raw_fd(&self) -> RawFd {
-        self.io.get_ref().as_raw_fd()
+        self.socket.as_raw_fd()
     }
 
     pub fn family(&self) -> i32 {
@@ -123,12 +153,13 @@ impl Sock {
     /// CPython's `sock_call_ex`: run `op`; while it would block, wait for
     /// `interest` (bounded by `wait`) and run it again. EINTR is retried.
     pub async fn call<T>(&self, interest: Interest, wait: Wait, mut op: impl FnMut(&Socket) -> io::Result<T>) -> NetResult<T> {
-        match op(self.io.get_ref()) {
+        match op(&self.socket) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {}
             other => return other.map_err(NetError::Io),
         }
+        let io = self.io()?;
         loop {
-            let ready = self.io.ready(interest);
+            let ready = io.ready(interest);
             let mut guard = match wait {
                 Wait::NonBlocking => return Err(NetError::would_block()),
                 Wait::Forever => ready.await?,
@@ -137,7 +168,7 @@ impl Sock {
                     Err(_) => return Err(NetError::Timeout),
                 },
             };
-            match guard.try_io(|io| op(io.get_ref())) {
+            match guard.try_io(|_| op(&self.socket)) {
                 Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Ok(result) => return result.map_err(NetError::Io),
                 Err(_would_block) => continue,
@@ -148,7 +179,7 @@ impl Sock {
     /// Waits until the socket is ready for `interest` (bounded by `wait`),
     /// without doing any I/O.
     pub async fn wait_ready(&self, interest: Interest, wait: Wait) -> NetResult<()> {
-        let ready = self.io.ready(interest);
+        let ready = self.io()?.ready(interest);
         match wait {
             Wait::NonBlocking => Err(NetError::would_block()),
             Wait::Forever => ready.await.map(|_| ()).map_err(NetError::Io),
@@ -162,7 +193,8 @@ impl Sock {
     /// Clears cached readiness after an operation found the socket not ready.
     pub fn clear_readiness(&self, interest: Interest) {
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let mut ready = std::pin::pin!(self.io.ready(interest));
+        let Some(io) = self.registration.get() else { return };
+        let mut ready = std::pin::pin!(io.ready(interest));
         if let std::task::Poll::Ready(Ok(mut guard)) = ready.as_mut().poll(&mut cx) {
             guard.clear_ready();
         }
@@ -353,4 +385,56 @@ pub fn set_opt(fd: RawFd, level: i32, name: i32, value: Option<&[u8]>, len: usiz
 fn _assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<Sock>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socket2::{Domain, Type};
+
+    fn pair() -> (Sock, Sock) {
+        let (a, b) = Socket::pair_raw(Domain::UNIX, Type::STREAM.nonblocking(), None).unwrap();
+        (Sock::new(a, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap(), Sock::new(b, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap())
+    }
+
+    #[tokio::test]
+    async fn recv_times_out_on_a_silent_peer() {
+        let (a, _b) = pair();
+        a.set_timeout(Some(Duration::from_millis(100)));
+        let started = std::time::Instant::now();
+        let err = a.recv(10, 0).await.unwrap_err();
+        assert!(matches!(err, NetError::Timeout), "{err:?}");
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(90) && waited < Duration::from_secs(5), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn non_blocking_recv_is_eagain_and_data_arrives() {
+        let (a, b) = pair();
+        a.set_timeout(Some(Duration::ZERO));
+        assert_eq!(a.recv(10, 0).await.unwrap_err().raw_errno(), Some(libc::EAGAIN));
+        b.send_all(b"hi", 0).await.unwrap();
+        a.set_timeout(None);
+        assert_eq!(a.recv(10, 0).await.unwrap(), b"hi");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tcp_exchange_then_timeout() {
+        let new = |d: Domain| Sock::new(Socket::new_raw(d, Type::STREAM.nonblocking(), None).unwrap(), libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
+        let l = new(Domain::IPV4);
+        l.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+        l.listen(8).unwrap();
+        let c = new(Domain::IPV4);
+        c.connect(&l.local_addr().unwrap()).await.unwrap();
+        let (s, _) = l.accept().await.unwrap();
+        let s = Sock::new(s, libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
+        c.send_all(b"hello", 0).await.unwrap();
+        assert_eq!(s.recv(100, 0).await.unwrap(), b"hello");
+        s.send_all(b"HELLO", 0).await.unwrap();
+        assert_eq!(c.recv(100, 0).await.unwrap(), b"HELLO");
+        c.set_timeout(Some(Duration::from_millis(200)));
+        let started = std::time::Instant::now();
+        assert!(matches!(c.recv(100, 0).await.unwrap_err(), NetError::Timeout));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
 }

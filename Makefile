@@ -1,0 +1,65 @@
+# pysocket: the commands the README and CI use.
+#   make demo   build everything, then run a TCP server and client, each in its own guest
+#   make test   build everything, then run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+CPY         := $(VENV)/bin/componentize-py
+CPY_VERSION := 0.25.1
+BUILD       := build
+PYWASM      := $(BUILD)/pysocket-python.wasm
+STDLIB      := $(BUILD)/stdlib
+PYSOCKET    := target/release/pysocket
+GUEST_SRC   := $(shell find guest/python -name '*.py' -not -path '*/build/*') $(wildcard wit/*.wit)
+HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
+
+.PHONY: help setup build demo test conformance bench fmt lint clean
+
+help:
+	@echo "make setup | build | demo | test | conformance | fmt | lint | clean"
+
+# Idempotent: the wasm target, and a venv with the pinned componentize-py.
+setup: $(VENV)/.ok
+	@rustup target list --installed 2>/dev/null | grep -q wasm32-wasip2 || rustup target add wasm32-wasip2
+
+$(VENV)/.ok:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check componentize-py==$(CPY_VERSION) zstandard==0.25.0
+	touch $@
+
+$(STDLIB)/.ok: $(VENV)/.ok guest/python/build/extract_stdlib.py
+	rm -rf $(STDLIB)
+	$(PY) guest/python/build/extract_stdlib.py $(STDLIB)
+	touch $@
+
+$(PYWASM): $(VENV)/.ok $(GUEST_SRC)
+	@mkdir -p $(BUILD)
+	$(CPY) -d wit -w python componentize pysocket_main -p guest/python -o $@.tmp
+	mv $@.tmp $@
+
+$(PYSOCKET): $(HOST_SRC)
+	cargo build --release --bin pysocket
+	@touch $@
+
+build: setup $(PYSOCKET) $(PYWASM) $(STDLIB)/.ok
+
+demo: build
+	@bash examples/demo.sh
+
+test: build
+	cargo test --release --workspace -- --test-threads=2
+
+conformance: build
+	@$(PY) tests/conformance/compare.py
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --release --workspace --all-targets -- -D warnings
+
+clean:
+	rm -rf $(BUILD) target

@@ -1,0 +1,34 @@
+"""pysocket's guest side for Python: drop-in ``_socket`` and ``select`` modules.
+
+CPython's built-in ``_socket`` and ``select`` are replaced by Python modules
+that call the host through the ``pysocket:socket`` WIT imports (see
+``wit/*.wit``), so the stdlib's own ``socket.py``, ``selectors``,
+``socketserver``, ``http.client``, ``asyncio`` ... run unmodified on top with
+CPython-on-Linux behaviour.
+
+Call ``install()`` once, before ``socket``, ``select`` or ``selectors`` is
+first imported.
+"""
+
+__all__ = ['install']
+
+
+def install():
+    """Put the drop-ins in ``sys.modules['_socket']`` and ``sys.modules['select']``.
+
+    Raises RuntimeError if ``socket`` or ``selectors`` was already imported
+    with the built-in modules: those would go on using them. Calling it again
+    after it succeeded does nothing.
+    """
+    import sys
+    from . import _socket, select
+
+    for name, attribute, ours in (('socket', '_socket', _socket),
+                                  ('selectors', 'select', select)):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, attribute, ours) is not ours:
+            raise RuntimeError(
+                f"pysocket_guest.install() must run before {name!r} is imported: "
+                f"{name!r} already holds the built-in {attribute!r} module")
+    sys.modules['_socket'] = _socket
+    sys.modules['select'] = select

@@ -1,0 +1,164 @@
+//! The store data of one guest and how it is set up.
+
+use crate::policy::Policy;
+use crate::{PysocketCtx, PysocketImpl, PysocketView};
+use std::path::PathBuf;
+use std::sync::Arc;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+/// Everything a guest's store holds: WASI, pysocket, and the shared
+/// resource table. Dropping it closes every socket the guest had.
+pub struct GuestState {
+    wasi: WasiCtx,
+    pysocket: PysocketCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for GuestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl PysocketView for GuestState {
+    fn pysocket(&mut self) -> PysocketImpl<'_> {
+        PysocketImpl {
+            ctx: &mut self.pysocket,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl GuestState {
+    /// The guest's pysocket context (open sockets, policy).
+    pub fn pysocket_ctx(&self) -> &PysocketCtx {
+        &self.pysocket
+    }
+}
+
+/// A directory shared with a guest.
+#[derive(Debug, Clone)]
+pub struct SharedDir {
+    pub host: PathBuf,
+    pub guest: String,
+    pub writable: bool,
+}
+
+/// How to set up one guest: policy, files, environment, arguments, output.
+#[derive(Debug, Clone, Default)]
+pub struct GuestConfig {
+    pub policy: Arc<Policy>,
+    pub dirs: Vec<SharedDir>,
+    pub env: Vec<(String, String)>,
+    pub args: Vec<String>,
+    /// Capture stdout/stderr in memory (tests) instead of inheriting them.
+    pub capture_output: bool,
+}
+
+/// Captured output of a guest run with `capture_output`.
+#[derive(Debug, Clone, Default)]
+pub struct CapturedOutput {
+    pub stdout: Option<MemoryOutputPipe>,
+    pub stderr: Option<MemoryOutputPipe>,
+}
+
+impl CapturedOutput {
+    pub fn stdout_text(&self) -> String {
+        self.stdout.as_ref().map(|p| String::from_utf8_lossy(&p.contents()).into_owned()).unwrap_or_default()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        self.stderr.as_ref().map(|p| String::from_utf8_lossy(&p.contents()).into_owned()).unwrap_or_default()
+    }
+}
+
+/// Largest amount of output captured per stream.
+const CAPTURE_LIMIT: usize = 64 << 20;
+
+impl GuestConfig {
+    /// Shares `host` with the guest at `guest`.
+    pub fn dir(mut self, host: impl Into<PathBuf>, guest: impl Into<String>, writable: bool) -> Self {
+        self.dirs.push(SharedDir {
+            host: host.into(),
+            guest: guest.into(),
+            writable,
+        });
+        self
+    }
+
+    /// A store for a new guest of `engine`, yielding every epoch tick.
+    pub fn new_store(&self, engine: &Engine) -> wasmtime::Result<(Store<GuestState>, CapturedOutput)> {
+        let mut wasi = WasiCtxBuilder::new();
+        let mut captured = CapturedOutput::default();
+        if self.capture_output {
+            let (out, err) = (MemoryOutputPipe::new(CAPTURE_LIMIT), MemoryOutputPipe::new(CAPTURE_LIMIT));
+            wasi.stdout(out.clone()).stderr(err.clone()).inherit_stdin();
+            captured = CapturedOutput {
+                stdout: Some(out),
+                stderr: Some(err),
+            };
+        } else {
+            wasi.inherit_stdio();
+        }
+        wasi.args(&self.args);
+        for (k, v) in &self.env {
+            wasi.env(k, v);
+        }
+        for d in &self.dirs {
+            let perms = if d.writable { FsPerms::ReadWrite } else { FsPerms::ReadOnly };
+            wasi.preopened_dir(&d.host, &d.guest, perms)
+                .map_err(|e| wasmtime::Error::msg(format!("sharing directory {}: {e}", d.host.display())))?;
+        }
+        let state = GuestState {
+            wasi: wasi.build(),
+            pysocket: PysocketCtx::new(self.policy.clone()),
+            table: ResourceTable::new(),
+        };
+        let mut store = Store::new(engine, state);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_async_yield_and_update(1);
+        Ok((store, captured))
+    }
+}
+
+/// A linker with WASI p2 and pysocket.
+pub fn new_linker(engine: &Engine) -> wasmtime::Result<Linker<GuestState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    crate::add_to_linker(&mut linker)?;
+    Ok(linker)
+}
+
+/// The exit status a finished or failed guest call stands for: its
+/// `exit(n)`, or 1 after a trap (reported on stderr in one line, not a
+/// backtrace dump).
+pub(crate) fn exit_status(result: wasmtime::Result<i32>, what: &str) -> i32 {
+    match result {
+        Ok(status) => status,
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => exit.0,
+            None => {
+                eprintln!("pysocket: {what} failed: {}", e.root_cause());
+                1
+            }
+        },
+    }
+}
+
+/// Runs a `wasi:cli/run` component (`pysocket run`). Returns its exit status.
+pub async fn run_command(engine: &Engine, linker: &Linker<GuestState>, component: &Component, config: &GuestConfig) -> wasmtime::Result<i32> {
+    let (mut store, _) = config.new_store(engine)?;
+    let command = wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, linker).await?;
+    let result = command
+        .wasi_cli_run()
+        .call_run(&mut store)
+        .await
+        .map(|r| if r.is_ok() { 0 } else { 1 });
+    Ok(exit_status(result, "the component"))
+}

@@ -1,0 +1,14 @@
+//! Running guests: the engine (async, epoch-based yielding), the on-disk
+//! cache of compiled components, the store data of one guest, and the two
+//! runners behind the CLI (`run` for any `wasi:cli/run` component, `python`
+//! for scripts in the prebuilt Python component).
+
+mod cache;
+mod engine;
+mod guest;
+mod python;
+
+pub use cache::{cache_dir, load_component};
+pub use engine::{new_engine, EpochTicker, YIELD_INTERVAL};
+pub use guest::{new_linker, run_command, GuestConfig, GuestState};
+pub use python::{PythonGuest, PythonRuntime};
