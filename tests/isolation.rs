@@ -1,0 +1,56 @@
+//! One guest's trouble is its own: blocking, denials and bad input.
+
+use pysocket_host::policy::PolicyBuilder;
+use pysocket_tests::*;
+
+/// A guest blocked in recv() with no timeout suspends only itself: another
+/// guest of the same host finishes 1,000 round trips meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_guest_does_not_stop_another() {
+    let (silent, hang_up, peer) = silent_peer();
+    let (echo, server) = echo_server("127.0.0.1:0", 1);
+    let blocked = tokio::spawn(run(guest("blocked_recv.py", &[silent.port().to_string()], loopback_policy())));
+    let busy = run(guest("pingpong.py", &[echo.port().to_string(), "1000".into()], loopback_policy())).await;
+    busy.assert_ok();
+    assert_eq!(busy.expect("done"), "1000");
+    assert!(!blocked.is_finished(), "the blocked guest should still be waiting in recv()");
+    hang_up.send(()).unwrap();
+    let blocked = blocked.await.unwrap();
+    blocked.assert_ok();
+    assert_eq!(blocked.expect("timeout"), "None");
+    assert_eq!(blocked.expect("got"), "b''");
+    peer.join().unwrap();
+    server.join().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_addresses_raise_permission_error() {
+    let (echo, _server) = echo_server("127.0.0.1:0", 1);
+    let out = run(guest("denied.py", &[echo.port().to_string()], PolicyBuilder::new())).await;
+    out.assert_ok();
+    assert_eq!(out.expect("connect"), "PermissionError eacces=True");
+    assert_eq!(out.expect("bind"), "PermissionError eacces=True");
+    assert_eq!(out.expect("lookup"), "PermissionError eacces=True");
+    assert!(out.expect("connect_msg").contains("--allow-net"), "{}", out.stdout);
+    // Unblock the echo server's accept so its thread ends.
+    drop(std::net::TcpStream::connect(echo).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_are_python_exceptions_and_others_keep_running() {
+    let (echo_a, server_a) = echo_server("127.0.0.1:0", 1);
+    let (echo_b, server_b) = echo_server("127.0.0.1:0", 1);
+    let bad = tokio::spawn(run(guest("bad_args.py", &[echo_a.port().to_string()], loopback_policy())));
+    let good = run(guest("pingpong.py", &[echo_b.port().to_string(), "200".into()], loopback_policy())).await;
+    good.assert_ok();
+    let bad = bad.await.unwrap();
+    bad.assert_ok();
+    assert_eq!(bad.expect("roundtrip"), "still fine");
+    let results = bad.expect("results");
+    for r in results.split(',') {
+        assert!(r.ends_with(":ok"), "{r} (all: {results})");
+    }
+    assert_eq!(results.split(',').count(), 14);
+    server_a.join().unwrap();
+    server_b.join().unwrap();
+}

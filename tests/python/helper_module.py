@@ -1,0 +1,2 @@
+"""Imported by exit_status.py: modules next to the script are importable."""
+VALUE = 42

@@ -1,0 +1,181 @@
+//! Test support: one shared Python runtime per test process, helpers to
+//! run guest scripts from `tests/python/`, and native loopback peers.
+//!
+//! The guests are real: pysocket's prebuilt Python component (built by
+//! `make build` into `build/`), run by the real host with real sockets.
+
+use pysocket_host::policy::PolicyBuilder;
+use pysocket_host::runtime::{new_engine, EpochTicker, GuestConfig, PythonGuest, PythonRuntime};
+use socket2::{Domain, Socket, Type};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Every wait in the tests is bounded by this.
+pub const BOUND: Duration = Duration::from_secs(120);
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+/// The Python runtime shared by all tests of this process (compiling the
+/// component once; the disk cache makes later processes fast).
+pub fn python() -> Arc<PythonRuntime> {
+    static RUNTIME: OnceLock<(Arc<PythonRuntime>, EpochTicker)> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let build = repo_root().join("build");
+            let wasm = std::env::var_os("PYSOCKET_PYTHON_WASM").map(PathBuf::from).unwrap_or_else(|| build.join("pysocket-python.wasm"));
+            let stdlib = std::env::var_os("PYSOCKET_STDLIB").map(PathBuf::from).unwrap_or_else(|| build.join("stdlib"));
+            assert!(wasm.is_file(), "{} is missing: run `make build` first", wasm.display());
+            let engine = new_engine().expect("engine");
+            let ticker = EpochTicker::start(&engine);
+            let runtime = PythonRuntime::new(&engine, &wasm, &stdlib).expect("loading the Python component");
+            (Arc::new(runtime), ticker)
+        })
+        .0
+        .clone()
+}
+
+/// What a guest script did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Asserts a zero exit status, showing the guest's output otherwise.
+    pub fn assert_ok(&self) -> &Self {
+        assert_eq!(self.status, 0, "guest failed\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// The value of the last `KEY=value` line the guest printed.
+    pub fn value(&self, key: &str) -> Option<String> {
+        let prefix = format!("{key}=");
+        self.stdout.lines().rev().find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+    }
+
+    /// Like `value`, but the line must be there.
+    pub fn expect(&self, key: &str) -> String {
+        self.value(key).unwrap_or_else(|| panic!("guest printed no {key}=...\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr))
+    }
+}
+
+/// A guest running `tests/python/<script>` with `args` under `policy`.
+pub fn guest(script: &str, args: &[String], policy: PolicyBuilder) -> PythonGuest {
+    PythonGuest {
+        script: repo_root().join("tests/python").join(script),
+        args: args.to_vec(),
+        config: GuestConfig {
+            policy: Arc::new(policy.build()),
+            capture_output: true,
+            ..GuestConfig::default()
+        },
+    }
+}
+
+/// Runs a guest to completion (bounded by [`BOUND`]).
+pub async fn run(g: PythonGuest) -> Outcome {
+    let python = python();
+    let (status, out) = tokio::time::timeout(BOUND, python.run(&g))
+        .await
+        .expect("guest did not finish in time")
+        .expect("running the guest");
+    Outcome {
+        status,
+        stdout: out.stdout_text(),
+        stderr: out.stderr_text(),
+    }
+}
+
+/// A policy allowing loopback connections and ephemeral loopback binds.
+pub fn loopback_policy() -> PolicyBuilder {
+    PolicyBuilder::new()
+        .allow_net_spec("127.0.0.0/8")
+        .unwrap()
+        .allow_net_spec("[::1]")
+        .unwrap()
+        .allow_bind_spec("127.0.0.1:*")
+        .unwrap()
+        .allow_bind_spec("[::1]:*")
+        .unwrap()
+}
+
+/// A native echo server on `addr` serving connections one after another
+/// on a thread, until `connections` have been served.
+pub fn echo_server(addr: &str, connections: usize) -> (SocketAddr, JoinHandle<()>) {
+    let listener = TcpListener::bind(addr).expect("bind echo server");
+    let local = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        for _ in 0..connections {
+            let (mut conn, _) = listener.accept().expect("accept");
+            conn.set_read_timeout(Some(BOUND)).unwrap();
+            let mut buf = [0u8; 65536];
+            loop {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if conn.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    (local, handle)
+}
+
+/// A native peer that accepts one connection and says nothing until told
+/// to hang up (by dropping the returned sender or sending on it).
+pub fn silent_peer() -> (SocketAddr, std::sync::mpsc::Sender<()>, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind silent peer");
+    let local = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let handle = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("accept");
+        let _ = rx.recv_timeout(BOUND);
+        drop(conn);
+    });
+    (local, tx, handle)
+}
+
+/// A loopback port on which nothing listens: a bound, non-listening
+/// socket holds it, so connections are refused and nobody else takes it.
+pub fn refusing_port() -> (u16, Socket) {
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    let port = s.local_addr().unwrap().as_socket().unwrap().port();
+    (port, s)
+}
+
+/// Fills the accept queue of a loopback listener that never accepts, so
+/// that further connections hang in SYN-SENT: the way to test a connect
+/// timeout without leaving loopback. Returns the address and what must be
+/// kept alive.
+pub fn full_backlog_listener() -> (SocketAddr, (Socket, Vec<TcpStream>)) {
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(s) => held.push(s),
+            Err(_) => return (addr, (listener, held)),
+        }
+    }
+    panic!("could not fill the backlog of {addr}");
+}
+
+/// A deterministic payload: byte i is i mod 251.
+pub fn pattern_byte(i: usize) -> u8 {
+    (i % 251) as u8
+}
