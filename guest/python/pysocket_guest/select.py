@@ -229,6 +229,11 @@ report, as a list of (fd, event) 2-tuples."""
         if requests is None:
             requests = self._requests = [
                 _PollRequest(fd, mask) for fd, mask in self._events.items()]
+        if not requests and wait == 0:
+            # Nothing to watch and no wait: nothing to ask the host. (This
+            # also keeps `import selectors` free of host calls, which it
+            # makes while the component is snapshotted at build time.)
+            return []
         try:
             ready = _host_poll(requests, wait)
         except _Err as e:

@@ -89,10 +89,8 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
         .iter()
         .filter_map(|e| e.sock.as_deref().map(|s| (s, interest_of(e.events))))
         .collect();
-    let mut waits = Vec::with_capacity(socks.len());
-    for (s, i) in &socks {
-        waits.push(Box::pin(s.io()?.ready(*i)));
-    }
+    let regs = socks.iter().map(|(s, i)| Ok((s.io()?, *i))).collect::<NetResult<Vec<_>>>()?;
+    let mut waits: Vec<_> = regs.iter().map(|(io, i)| Box::pin(io.ready(*i))).collect();
     let any = poll_fn(|cx| {
         for w in waits.iter_mut() {
             if let Poll::Ready(r) = w.as_mut().poll(cx) {

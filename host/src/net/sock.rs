@@ -12,7 +12,7 @@ use std::io;
 use std::future::Future;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
@@ -51,8 +51,7 @@ impl AsRawFd for FdRef {
 #[derive(Debug)]
 pub struct Sock {
     /// Declared before `socket`: deregistration happens before the close.
-    registration: OnceLock<AsyncFd<FdRef>>,
-    registering: Mutex<()>,
+    registration: Mutex<Option<Arc<AsyncFd<FdRef>>>>,
     socket: Socket,
     family: i32,
     sock_type: i32,
@@ -66,8 +65,7 @@ impl Sock {
     /// SOCK_NONBLOCK, accepted with accept4, or dup'ed from one).
     pub fn new(socket: Socket, family: i32, sock_type: i32, proto: i32) -> NetResult<Sock> {
         Ok(Sock {
-            registration: OnceLock::new(),
-            registering: Mutex::new(()),
+            registration: Mutex::new(None),
             socket,
             family,
             sock_type,
@@ -87,20 +85,28 @@ impl Sock {
     }
 
     /// The reactor registration, made on first use. Must run inside a
-    /// tokio runtime.
-    pub(crate) fn io(&self) -> NetResult<&AsyncFd<FdRef>> {
-        if let Some(io) = self.registration.get() {
-            return Ok(io);
-        }
-        let _guard = self.registering.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(io) = self.registration.get() {
-            return Ok(io);
+    /// tokio runtime. Only waiting calls need it, so the lock and the
+    /// reference count stay off the fast path.
+    pub(crate) fn io(&self) -> NetResult<Arc<AsyncFd<FdRef>>> {
+        let mut slot = self.registration.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(io) = slot.as_ref() {
+            return Ok(io.clone());
         }
         // SAFETY: `self.socket` owns the descriptor and outlives the
-        // registration (field order), and the descriptor is never replaced.
+        // registration (field order; `reset_registration` drops it early),
+        // and the descriptor is never replaced.
         let io = unsafe { AsyncFd::register_with_interest(FdRef(self.raw_fd()), Interest::READABLE | Interest::WRITABLE) }
             .map_err(|e| NetError::Io(e.into_parts().1))?;
-        Ok(self.registration.get_or_init(|| io))
+        let io = Arc::new(io);
+        *slot = Some(io.clone());
+        Ok(io)
+    }
+
+    /// Forgets the reactor registration, so the next wait registers afresh
+    /// and sees the socket's current state instead of stale "closed" or
+    /// "error" readiness (which tokio never clears) from an earlier failure.
+    fn reset_registration(&self) {
+        self.registration.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
     /// The underlying OS socket.
@@ -179,7 +185,8 @@ impl Sock {
     /// Waits until the socket is ready for `interest` (bounded by `wait`),
     /// without doing any I/O.
     pub async fn wait_ready(&self, interest: Interest, wait: Wait) -> NetResult<()> {
-        let ready = self.io()?.ready(interest);
+        let io = self.io()?;
+        let ready = io.ready(interest);
         match wait {
             Wait::NonBlocking => Err(NetError::would_block()),
             Wait::Forever => ready.await.map(|_| ()).map_err(NetError::Io),
@@ -193,7 +200,9 @@ impl Sock {
     /// Clears cached readiness after an operation found the socket not ready.
     pub fn clear_readiness(&self, interest: Interest) {
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let Some(io) = self.registration.get() else { return };
+        let Some(io) = self.registration.lock().unwrap_or_else(|e| e.into_inner()).clone() else {
+            return;
+        };
         let mut ready = std::pin::pin!(io.ready(interest));
         if let std::task::Poll::Ready(Ok(mut guard)) = ready.as_mut().poll(&mut cx) {
             guard.clear_ready();
@@ -220,13 +229,26 @@ impl Sock {
                 if matches!(wait, Wait::NonBlocking) {
                     return Err(NetError::Io(e));
                 }
+                // A new attempt (possibly after a failed one): start from
+                // the socket's current readiness.
+                self.reset_registration();
             }
             Err(e) => return Err(NetError::Io(e)),
         }
         loop {
             self.wait_ready(Interest::WRITABLE, wait).await?;
             match self.socket().take_error()? {
-                Some(e) => return Err(NetError::Io(e)),
+                Some(e) => {
+                    if wait_is_blocking(wait) {
+                        // A blocking connect(2) leaves a failed socket ready
+                        // for a new attempt; a non-blocking one needs one
+                        // more connect(2) (which fails with ECONNABORTED) to
+                        // get there. Make it, so blocking sockets behave as
+                        // in CPython.
+                        let _ = self.socket().connect(addr);
+                    }
+                    return Err(NetError::Io(e));
+                }
                 None => match self.socket().peer_addr() {
                     Ok(_) => return Ok(()),
                     // Spurious wake-up: still connecting.
@@ -320,6 +342,10 @@ impl Sock {
     pub fn dup_os(&self) -> NetResult<Socket> {
         Ok(self.socket().try_clone()?)
     }
+}
+
+fn wait_is_blocking(wait: Wait) -> bool {
+    matches!(wait, Wait::Forever)
 }
 
 /// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC in one system call.
