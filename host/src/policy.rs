@@ -24,6 +24,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
 
 /// A set of ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +214,54 @@ pub struct Policy {
     max_sockets: usize,
     max_read: usize,
     hostname: Option<String>,
+    unix_dirs: Vec<UnixDir>,
+    abstract_names: bool,
+}
+
+/// A directory where a guest may bind and connect AF_UNIX sockets: guest
+/// paths under `guest` are host paths under `host`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnixDir {
+    pub host: PathBuf,
+    pub guest: PathBuf,
+}
+
+impl UnixDir {
+    /// Parses `HOST_DIR[::GUEST_DIR]` (the same path in both when no
+    /// GUEST_DIR is given). Both must be absolute.
+    pub fn parse(spec: &str) -> Result<UnixDir, RuleError> {
+        let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        let host = std::path::absolute(host).map_err(|e| RuleError(format!("bad AF_UNIX directory {spec:?}: {e}")))?;
+        let guest = PathBuf::from(guest);
+        if !guest.is_absolute() {
+            return Err(RuleError(format!("bad AF_UNIX directory {spec:?}: the guest path must be absolute")));
+        }
+        Ok(UnixDir { host, guest })
+    }
+}
+
+/// Splits an absolute path into normal components; `None` for relative
+/// paths or paths with `..`.
+fn plain_components(path: &Path) -> Option<Vec<&std::ffi::OsStr>> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(n) => out.push(n),
+            Component::ParentDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `path` relative to `base`, if it lies strictly below it.
+fn below<'a>(path: &'a Path, base: &Path) -> Option<Vec<&'a std::ffi::OsStr>> {
+    let p = plain_components(path)?;
+    let b = plain_components(base)?;
+    (p.len() > b.len() && p[..b.len()] == b[..]).then(|| p[b.len()..].to_vec())
 }
 
 impl Default for Policy {
@@ -268,6 +317,22 @@ impl Policy {
     pub fn hostname(&self) -> Option<&str> {
         self.hostname.as_deref()
     }
+
+    /// The host path for an AF_UNIX guest path, if a `--allow-unix`
+    /// directory covers it.
+    pub fn unix_host_path(&self, guest: &Path) -> Option<PathBuf> {
+        self.unix_dirs.iter().find_map(|d| below(guest, &d.guest).map(|rest| rest.iter().fold(d.host.clone(), |p, c| p.join(c))))
+    }
+
+    /// The guest path for a host path under a `--allow-unix` directory.
+    pub fn unix_guest_path(&self, host: &Path) -> Option<PathBuf> {
+        self.unix_dirs.iter().find_map(|d| below(host, &d.host).map(|rest| rest.iter().fold(d.guest.clone(), |p, c| p.join(c))))
+    }
+
+    /// May the guest use abstract AF_UNIX names (and autobind)?
+    pub fn abstract_names_allowed(&self) -> bool {
+        self.abstract_names
+    }
 }
 
 /// Builds a [`Policy`]. Starts denying everything.
@@ -292,6 +357,8 @@ impl PolicyBuilder {
                 max_sockets: DEFAULT_MAX_SOCKETS,
                 max_read: DEFAULT_MAX_READ,
                 hostname: None,
+                unix_dirs: Vec::new(),
+                abstract_names: false,
             },
         }
     }
@@ -333,6 +400,23 @@ impl PolicyBuilder {
     /// At most `n` bytes per read call.
     pub fn max_read(mut self, n: usize) -> Self {
         self.policy.max_read = n.max(1);
+        self
+    }
+
+    /// Lets the guest bind and connect AF_UNIX sockets under `dir`.
+    pub fn allow_unix(mut self, dir: UnixDir) -> Self {
+        self.policy.unix_dirs.push(dir);
+        self
+    }
+
+    /// `--allow-unix HOST_DIR[::GUEST_DIR]`.
+    pub fn allow_unix_spec(self, spec: &str) -> Result<Self, RuleError> {
+        Ok(self.allow_unix(UnixDir::parse(spec)?))
+    }
+
+    /// Lets the guest use abstract AF_UNIX names.
+    pub fn allow_abstract_unix(mut self, yes: bool) -> Self {
+        self.policy.abstract_names = yes;
         self
     }
 
@@ -397,6 +481,18 @@ mod tests {
         let p = Policy::builder().allow_bind_spec("127.0.0.1:8080").unwrap().build();
         assert!(!p.allows(Purpose::Bind, sa("127.0.0.1:0")));
         assert!(p.allows(Purpose::Bind, sa("127.0.0.1:8080")));
+    }
+
+    #[test]
+    fn unix_paths_map_between_guest_and_host() {
+        let p = Policy::builder().allow_unix_spec("/srv/sockets::/run/app").unwrap().build();
+        assert_eq!(p.unix_host_path(Path::new("/run/app/a.sock")), Some(PathBuf::from("/srv/sockets/a.sock")));
+        assert_eq!(p.unix_guest_path(Path::new("/srv/sockets/a.sock")), Some(PathBuf::from("/run/app/a.sock")));
+        assert_eq!(p.unix_host_path(Path::new("/run/app/../etc/x")), None);
+        assert_eq!(p.unix_host_path(Path::new("/run/app")), None);
+        assert_eq!(p.unix_host_path(Path::new("/run/other/x")), None);
+        assert_eq!(p.unix_host_path(Path::new("run/app/x")), None);
+        assert!(!p.abstract_names_allowed());
     }
 
     #[test]

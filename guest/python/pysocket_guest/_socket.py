@@ -1197,7 +1197,8 @@ module docstring."""
     def __getstate__(self):
         raise TypeError(f"cannot pickle {self.__class__.__name__!r} object")
 
-    def __del__(self):
+    def __del__(self, _CLOSED=_CLOSED, _warn=_warn):
+        # (globals bound as defaults: they may be gone at interpreter exit)
         sock = self._sock
         if sock is not _CLOSED:
             try:
@@ -1476,16 +1477,22 @@ Receive up to buffersize bytes from the socket."""
 
 A version of recv() that stores its data into a buffer rather than creating
 a new string."""
-        view = _writable(buffer)
-        if view is None:
-            raise TypeError("recv_into() argument 1 must be read-write bytes-like "
-                            f"object, not {buffer.__class__.__name__}")
+        kind = buffer.__class__
+        if kind is bytearray or (kind is memoryview and buffer.ndim == 1 and buffer.format == 'B'
+                                 and not buffer.readonly and buffer.c_contiguous):
+            view = None         # written in place (what SocketIO.readinto passes)
+            target = buffer
+        else:
+            view = target = _writable(buffer)
+            if view is None:
+                raise TypeError("recv_into() argument 1 must be read-write bytes-like "
+                                f"object, not {kind.__name__}")
         try:
             if nbytes.__class__ is not int or nbytes < 0:
                 nbytes = _bufsize(nbytes, "negative buffersize in recv_into")
             if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
                 flags = _arg_i(flags)
-            size = view.nbytes
+            size = len(target)
             if not nbytes:
                 nbytes = size
             elif size < nbytes:
@@ -1497,10 +1504,11 @@ a new string."""
             except _Err as e:
                 raise _exc(e.value) from None
             received = len(data)
-            view[:received] = data
+            target[:received] = data
             return received
         finally:
-            view.release()
+            if view is not None:
+                view.release()
 
     def recvfrom(self, bufsize, flags=0, /):
         """recvfrom(buffersize[, flags]) -> (data, address info)
@@ -1520,16 +1528,22 @@ Like recv(buffersize, flags) but also return the sender's address info."""
         """recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
 
 Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address info."""
-        view = _writable(buffer)
-        if view is None:
-            raise TypeError("recvfrom_into() argument 1 must be read-write bytes-like "
-                            f"object, not {buffer.__class__.__name__}")
+        kind = buffer.__class__
+        if kind is bytearray or (kind is memoryview and buffer.ndim == 1 and buffer.format == 'B'
+                                 and not buffer.readonly and buffer.c_contiguous):
+            view = None
+            target = buffer
+        else:
+            view = target = _writable(buffer)
+            if view is None:
+                raise TypeError("recvfrom_into() argument 1 must be read-write bytes-like "
+                                f"object, not {kind.__name__}")
         try:
             if nbytes.__class__ is not int or nbytes < 0:
                 nbytes = _bufsize(nbytes, "negative buffersize in recvfrom_into")
             if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
                 flags = _arg_i(flags)
-            size = view.nbytes
+            size = len(target)
             if not nbytes:
                 nbytes = size
             elif nbytes > size:
@@ -1539,10 +1553,11 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
             except _Err as e:
                 raise _exc(e.value) from None
             received = len(data)
-            view[:received] = data
+            target[:received] = data
             return received, _sockaddr_out(address)
         finally:
-            view.release()
+            if view is not None:
+                view.release()
 
     def recvmsg(self, bufsize, ancbufsize=0, flags=0, /):
         """recvmsg(bufsize[, ancbufsize[, flags]]) -> (data, ancdata, msg_flags, address)

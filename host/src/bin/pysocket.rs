@@ -7,7 +7,7 @@
 //! ```
 //! See `pysocket --help` for the options.
 
-use pysocket_host::policy::{NetRule, PolicyBuilder};
+use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
 use pysocket_host::runtime::{load_component, new_engine, new_linker, run_command, EpochTicker, GuestConfig, PythonGuest, PythonRuntime};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +34,9 @@ OPTIONS (the network is denied unless a flag allows it):
                               (ephemeral) needs PORT * or a range with 0.
     --allow-dns               may look up any name (names given in --allow-net
                               may always be looked up).
+    --allow-unix HOST_DIR[::GUEST_DIR]  may bind/connect AF_UNIX sockets under
+                              GUEST_DIR, which is HOST_DIR on the host (repeatable).
+    --allow-abstract-unix     may use abstract AF_UNIX names (host-wide).
     --dir HOST_DIR[::GUEST_DIR]  share a directory, read-write (repeatable).
     --env K=V                 set an environment variable (repeatable).
     --max-sockets N           open sockets per guest (default 1024).
@@ -42,6 +45,8 @@ OPTIONS (the network is denied unless a flag allows it):
                               else build/pysocket-python.wasm of the source tree).
     --stdlib DIR              the unpacked stdlib (default: $PYSOCKET_STDLIB, else
                               build/stdlib of the source tree).
+    --wasi-sockets            also grant the stock wasi:sockets, unrestricted (for
+                              comparing with the stock path; not policy-checked).
     --timings                 print start-up and run times to stderr.
     -h, --help                this text.
 ";
@@ -89,6 +94,11 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
                 o.policy = o.policy.allow_bind(rule);
             }
             "--allow-dns" => o.policy = o.policy.allow_dns(true),
+            "--allow-unix" => {
+                let dir = UnixDir::parse(&value()).unwrap_or_else(|e| fail(e));
+                o.policy = o.policy.allow_unix(dir);
+            }
+            "--allow-abstract-unix" => o.policy = o.policy.allow_abstract_unix(true),
             "--dir" => {
                 let v = value();
                 let (host, guest) = match v.split_once("::") {
@@ -110,6 +120,7 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
             "--python-wasm" => o.python_wasm = Some(PathBuf::from(value())),
             "--stdlib" => o.stdlib = Some(PathBuf::from(value())),
             "--timings" => o.timings = true,
+            "--wasi-sockets" => o.config.wasi_sockets = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);

@@ -6,9 +6,12 @@ use crate::net::resolve;
 use crate::net::{Address, NetError};
 use crate::policy::Purpose;
 use crate::{PysocketImpl, SocketError};
+use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::Path;
 
-/// An OS address as the guest sees it.
+/// An OS address as the guest sees it (AF_UNIX paths unmapped).
 pub(crate) fn to_wit(addr: &Address) -> WitAddress {
     match addr {
         Address::Inet(a) => WitAddress::Inet(InetAddress {
@@ -25,14 +28,6 @@ pub(crate) fn to_wit(addr: &Address) -> WitAddress {
     }
 }
 
-/// An OS address from `getsockname`-like calls, as the guest sees it.
-pub(crate) fn sockaddr_to_wit(sa: &socket2::SockAddr) -> WitAddress {
-    match Address::from_sockaddr(sa) {
-        Some(a) => to_wit(&a),
-        // An unspecified address (e.g. unconnected datagram peer).
-        None => WitAddress::Unix(Vec::new()),
-    }
-}
 
 /// Parses a numeric host of `family` without any lookup; `None` if `host`
 /// is a name.
@@ -68,6 +63,55 @@ fn numeric_host(host: &str, family: i32) -> Result<Option<(IpAddr, u32)>, Socket
 }
 
 impl PysocketImpl<'_> {
+    /// An OS address as the guest sees it: AF_UNIX host paths under an
+    /// `--allow-unix` directory become guest paths; other paths are shown
+    /// as they are.
+    pub(crate) fn address_to_wit(&self, addr: &Address) -> WitAddress {
+        match addr {
+            Address::Unix(path) if path.first().is_some_and(|b| *b != 0) => {
+                let host = Path::new(OsStr::from_bytes(path));
+                match self.ctx.policy().unix_guest_path(host) {
+                    Some(guest) => WitAddress::Unix(guest.into_os_string().into_vec()),
+                    None => WitAddress::Unix(path.clone()),
+                }
+            }
+            other => to_wit(other),
+        }
+    }
+
+    /// An OS address from `getsockname`-like calls, as the guest sees it.
+    pub(crate) fn sockaddr_to_wit(&self, sa: &socket2::SockAddr) -> WitAddress {
+        match Address::from_sockaddr(sa) {
+            Some(a) => self.address_to_wit(&a),
+            // An unspecified address (e.g. an unconnected datagram peer).
+            None => WitAddress::Unix(Vec::new()),
+        }
+    }
+
+    /// The host address for an AF_UNIX guest address, per the policy.
+    fn unix_address(&self, path: Vec<u8>) -> Result<Address, SocketError> {
+        let policy = self.ctx.policy();
+        if path.is_empty() || path[0] == 0 {
+            // Abstract names (and autobind, the empty name) live outside the
+            // file system, shared by the whole host.
+            if policy.abstract_names_allowed() {
+                return Ok(Address::Unix(path));
+            }
+            return Err(SocketError::os(
+                libc::EACCES,
+                "pysocket policy: abstract AF_UNIX names are not allowed (grant them with --allow-abstract-unix)",
+            ));
+        }
+        let guest = Path::new(OsStr::from_bytes(&path));
+        match policy.unix_host_path(guest) {
+            Some(host) => Ok(Address::Unix(host.into_os_string().into_vec())),
+            None => Err(SocketError::os(
+                libc::EACCES,
+                format!("pysocket policy: AF_UNIX path {} is not allowed (grant a directory with --allow-unix)", guest.display()),
+            )),
+        }
+    }
+
     /// May the guest look up `name`? EACCES with a message if not.
     pub(crate) fn check_lookup(&self, name: &str) -> Result<(), SocketError> {
         if self.ctx.policy().may_resolve(name) {
@@ -113,9 +157,7 @@ impl PysocketImpl<'_> {
         let (host, port, flowinfo, scope) = match addr {
             WitAddress::Inet(a) if family == libc::AF_INET => (a.host, a.port, 0, 0),
             WitAddress::Inet6(a) if family == libc::AF_INET6 => (a.host, a.port, a.flowinfo, a.scope_id),
-            WitAddress::Unix(_) if family == libc::AF_UNIX => {
-                return Err(NetError::unsupported(libc::EAFNOSUPPORT, "binding or connecting AF_UNIX sockets by path").into());
-            }
+            WitAddress::Unix(path) if family == libc::AF_UNIX => return self.unix_address(path),
             _ => return Err(SocketError::os(libc::EAFNOSUPPORT, "Address family not supported by protocol (the address does not match the socket's family)")),
         };
         let (ip, numeric_scope) = match numeric_host(&host, family)? {
@@ -145,7 +187,8 @@ impl PysocketImpl<'_> {
                 libc::EACCES,
                 format!("pysocket policy: {} {} is not allowed (grant it with {})", purpose.verb(), display(sa), purpose.flag()),
             )),
-            None => Err(NetError::unsupported(libc::EAFNOSUPPORT, "AF_UNIX paths").into()),
+            // AF_UNIX addresses are checked when they are mapped.
+            None => Ok(()),
         }
     }
 }

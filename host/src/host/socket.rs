@@ -1,10 +1,10 @@
 //! `pysocket:socket/socket`: socket objects.
 
-use super::address::{sockaddr_to_wit, to_wit};
 use super::duration;
 use crate::bindings::socket::{AncillaryItem, Host, HostSocket, ReceivedMessage, SockoptValue, SocketInfo};
 use crate::bindings::types::Address as WitAddress;
 use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
+use crate::net::msg::{ControlIn, ControlOut};
 use crate::net::{options, Address, NetError, Sock};
 use crate::policy::Purpose;
 use crate::{PysocketImpl, SocketError};
@@ -17,9 +17,15 @@ use wasmtime::component::Resource;
 #[derive(Debug)]
 pub struct SocketHandle {
     fd: Option<u32>,
+    /// Made by `attach` (`socket(fileno=...)`): `info` reads family, type
+    /// and protocol from the OS, as CPython does.
+    attached: bool,
 }
 
 type R<T> = Result<T, SocketError>;
+
+/// The obsolete packet socket type (Linux numbering).
+const SOCK_PACKET: i32 = 10;
 
 /// SOCK_NONBLOCK | SOCK_CLOEXEC, which Python strips from `type`.
 const TYPE_FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
@@ -37,8 +43,10 @@ fn check_kind(family: i32, sock_type: i32) -> R<()> {
     match sock_type {
         libc::SOCK_STREAM | libc::SOCK_DGRAM => Ok(()),
         libc::SOCK_SEQPACKET if family == libc::AF_UNIX => Ok(()),
-        libc::SOCK_RAW => Err(SocketError::os(libc::EACCES, "pysocket refuses raw sockets: they could let the guest leave its network sandbox")),
-        _ => Err(NetError::unsupported(libc::ESOCKTNOSUPPORT, &format!("socket type {sock_type}")).into()),
+        libc::SOCK_RAW | SOCK_PACKET => Err(SocketError::os(libc::EACCES, "pysocket refuses raw sockets: they could let the guest leave its network sandbox")),
+        libc::SOCK_SEQPACKET | libc::SOCK_RDM | libc::SOCK_DCCP => Err(NetError::errno(libc::ESOCKTNOSUPPORT).into()),
+        // What Linux says of a type it does not know.
+        _ => Err(NetError::errno(libc::EINVAL).into()),
     }
 }
 
@@ -53,7 +61,7 @@ impl PysocketImpl<'_> {
     }
 
     fn new_handle(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
-        Ok(self.table.push(SocketHandle { fd: Some(fd) })?)
+        Ok(self.table.push(SocketHandle { fd: Some(fd), attached: false })?)
     }
 
     fn max_read(&self, bufsize: u32) -> usize {
@@ -74,6 +82,26 @@ impl PysocketImpl<'_> {
     }
 }
 
+/// The largest ancillary buffer a guest may ask for.
+const MAX_ANCILLARY: usize = 64 * 1024;
+
+impl PysocketImpl<'_> {
+    /// Takes sockets received by SCM_RIGHTS into the guest's table;
+    /// returns their new numbers. Descriptors that are not sockets (a
+    /// native peer may pass files) cannot be used by the guest and are
+    /// closed.
+    fn adopt_fds(&mut self, fds: Vec<std::os::fd::OwnedFd>) -> Vec<u32> {
+        let mut out = Vec::with_capacity(fds.len());
+        for fd in fds {
+            let Ok(sock) = Sock::from_os(Socket::from(fd)) else { continue };
+            if let Ok(n) = self.ctx.fds.insert(sock) {
+                out.push(n);
+            }
+        }
+        out
+    }
+}
+
 impl HostSocket for PysocketImpl<'_> {
     fn create(&mut self, family: i32, socket_type: i32, proto: i32) -> R<Resource<SocketHandle>> {
         let base_type = socket_type & !TYPE_FLAGS;
@@ -90,11 +118,21 @@ impl HostSocket for PysocketImpl<'_> {
     fn info(&mut self, this: Resource<SocketHandle>) -> R<SocketInfo> {
         let fd = self.fd_of(&this)?;
         let sock = self.ctx.fds.get(fd)?;
+        let (family, socket_type, proto) = if self.table.get(&this)?.attached {
+            let raw = sock.raw_fd();
+            (
+                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_DOMAIN)?,
+                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_TYPE)?,
+                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_PROTOCOL)?,
+            )
+        } else {
+            (sock.family(), sock.sock_type(), sock.proto())
+        };
         Ok(SocketInfo {
             fd,
-            family: sock.family(),
-            socket_type: sock.sock_type(),
-            proto: sock.proto(),
+            family,
+            socket_type,
+            proto,
             timeout: sock.timeout().map(|t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
         })
     }
@@ -116,7 +154,7 @@ impl HostSocket for PysocketImpl<'_> {
         let (os, peer) = sock.accept().await?;
         let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
         let fd = self.ctx.fds.insert(accepted)?;
-        Ok((fd, sockaddr_to_wit(&peer)))
+        Ok((fd, self.sockaddr_to_wit(&peer)))
     }
 
     async fn connect(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
@@ -126,11 +164,13 @@ impl HostSocket for PysocketImpl<'_> {
     }
 
     fn getsockname(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
-        Ok(sockaddr_to_wit(&self.sock(&this)?.local_addr()?))
+        let local = self.sock(&this)?.local_addr()?;
+        Ok(self.sockaddr_to_wit(&local))
     }
 
     fn getpeername(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
-        Ok(sockaddr_to_wit(&self.sock(&this)?.peer_addr()?))
+        let peer = self.sock(&this)?.peer_addr()?;
+        Ok(self.sockaddr_to_wit(&peer))
     }
 
     async fn recv(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<Vec<u8>> {
@@ -141,11 +181,30 @@ impl HostSocket for PysocketImpl<'_> {
     async fn recvfrom(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<(Vec<u8>, Option<WitAddress>)> {
         let sock = self.sock(&this)?;
         let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
-        Ok((data, Address::from_sockaddr(&from).map(|a| to_wit(&a))))
+        Ok((data, Address::from_sockaddr(&from).map(|a| self.address_to_wit(&a))))
     }
 
-    async fn recvmsg(&mut self, _this: Resource<SocketHandle>, _bufsize: u32, _ancbufsize: u32, _flags: i32) -> R<ReceivedMessage> {
-        Err(NetError::unsupported(libc::EOPNOTSUPP, "recvmsg").into())
+    async fn recvmsg(&mut self, this: Resource<SocketHandle>, bufsize: u32, ancbufsize: u32, flags: i32) -> R<ReceivedMessage> {
+        let sock = self.sock(&this)?;
+        let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
+        let got = sock.recv_msg(self.max_read(bufsize), ancbufsize, flags).await?;
+        let mut ancillary = Vec::with_capacity(got.control.len());
+        for item in got.control {
+            ancillary.push(match item {
+                ControlIn::Rights(fds) => AncillaryItem {
+                    level: libc::SOL_SOCKET,
+                    kind: libc::SCM_RIGHTS,
+                    data: self.adopt_fds(fds).iter().flat_map(|fd| (*fd as i32).to_ne_bytes()).collect(),
+                },
+                ControlIn::Other { level, kind, data } => AncillaryItem { level, kind, data },
+            });
+        }
+        Ok(ReceivedMessage {
+            data: got.data,
+            ancillary,
+            flags: got.flags,
+            address: got.from.as_ref().and_then(Address::from_sockaddr).map(|a| self.address_to_wit(&a)),
+        })
     }
 
     async fn send(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32) -> R<u32> {
@@ -166,13 +225,40 @@ impl HostSocket for PysocketImpl<'_> {
 
     async fn sendmsg(
         &mut self,
-        _this: Resource<SocketHandle>,
-        _buffers: Vec<Vec<u8>>,
-        _ancillary: Vec<AncillaryItem>,
-        _flags: i32,
-        _address: Option<WitAddress>,
+        this: Resource<SocketHandle>,
+        buffers: Vec<Vec<u8>>,
+        ancillary: Vec<AncillaryItem>,
+        flags: i32,
+        address: Option<WitAddress>,
     ) -> R<u32> {
-        Err(NetError::unsupported(libc::EOPNOTSUPP, "sendmsg").into())
+        let sock = self.sock(&this)?;
+        let to = match address {
+            Some(a) => Some(self.resolve_address(a, sock.family(), Purpose::Connect).await?.to_sockaddr()?),
+            None => None,
+        };
+        // The sockets passed must stay open until the message is sent.
+        let mut passed: Vec<Arc<Sock>> = Vec::new();
+        let mut control = Vec::with_capacity(ancillary.len());
+        for item in ancillary {
+            if item.level == libc::SOL_SOCKET && item.kind == libc::SCM_RIGHTS {
+                let mut raw = Vec::new();
+                for chunk in item.data.chunks(4) {
+                    let bytes: [u8; 4] = chunk.try_into().map_err(|_| NetError::errno(libc::EINVAL))?;
+                    let guest_fd = u32::try_from(i32::from_ne_bytes(bytes)).map_err(|_| NetError::bad_fd())?;
+                    let s = self.ctx.fds.get(guest_fd)?;
+                    raw.push(s.raw_fd());
+                    passed.push(s);
+                }
+                control.push(ControlOut::Rights(raw));
+            } else if item.level == libc::SOL_SOCKET && item.kind == libc::SCM_CREDENTIALS {
+                return Err(SocketError::os(libc::EACCES, "pysocket refuses SCM_CREDENTIALS: the guest would speak for the host process"));
+            } else {
+                control.push(ControlOut::Other { level: item.level, kind: item.kind, data: item.data });
+            }
+        }
+        let n = sock.send_msg(&buffers, &control, flags, to.as_ref()).await?;
+        drop(passed);
+        Ok(n as u32)
     }
 
     fn shutdown(&mut self, this: Resource<SocketHandle>, how: i32) -> R<()> {
@@ -275,7 +361,7 @@ impl Host for PysocketImpl<'_> {
 
     fn attach(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
         self.ctx.fds.get(fd)?;
-        self.new_handle(fd)
+        Ok(self.table.push(SocketHandle { fd: Some(fd), attached: true })?)
     }
 
     fn dup_fd(&mut self, fd: u32) -> R<u32> {

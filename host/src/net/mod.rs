@@ -9,6 +9,7 @@
 compile_error!("pysocket-host currently supports Linux hosts only");
 
 pub mod addr;
+pub mod msg;
 pub mod error;
 pub mod options;
 pub mod poll;

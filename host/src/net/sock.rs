@@ -275,6 +275,7 @@ impl Sock {
             .await?;
         // SAFETY: recv initialised the first `n` bytes of the spare capacity.
         unsafe { buf.set_len(n.min(len)) };
+        pad_truncated(&mut buf, n);
         Ok(buf)
     }
 
@@ -288,6 +289,7 @@ impl Sock {
         // SAFETY: recvfrom initialised the first `n` bytes (MSG_TRUNC may
         // report more than the buffer held, hence the clamp).
         unsafe { buf.set_len(n.min(len)) };
+        pad_truncated(&mut buf, n);
         Ok((buf, addr))
     }
 
@@ -341,6 +343,15 @@ impl Sock {
     /// `dup(2)` (close-on-exec), as a new OS socket.
     pub fn dup_os(&self) -> NetResult<Socket> {
         Ok(self.socket().try_clone()?)
+    }
+}
+
+/// With MSG_TRUNC the OS reports a datagram's real length, which may
+/// exceed the buffer; CPython then returns that many bytes (the tail is
+/// zeros), so a guest can learn the length the same way.
+fn pad_truncated(buf: &mut Vec<u8>, reported: usize) {
+    if reported > buf.len() {
+        buf.resize(reported, 0);
     }
 }
 

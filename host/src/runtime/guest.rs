@@ -59,6 +59,10 @@ pub struct GuestConfig {
     pub args: Vec<String>,
     /// Capture stdout/stderr in memory (tests) instead of inheriting them.
     pub capture_output: bool,
+    /// Also grant the stock `wasi:sockets` (all of the host's network, as
+    /// wasmtime offers it). Off by default: pysocket's own API is the
+    /// supported path; this exists to compare against the stock path.
+    pub wasi_sockets: bool,
 }
 
 /// Captured output of a guest run with `capture_output`.
@@ -107,6 +111,9 @@ impl GuestConfig {
             wasi.inherit_stdio();
         }
         wasi.args(&self.args);
+        if self.wasi_sockets {
+            wasi.inherit_network().allow_tcp(true).allow_udp(true).allow_ip_name_lookup(true);
+        }
         for (k, v) in &self.env {
             wasi.env(k, v);
         }
