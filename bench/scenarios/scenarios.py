@@ -2,6 +2,7 @@
 native CPython, the stock WASI guest and the pysocket guest.
 
     python3 scenarios.py SCENARIO PORT [--quick]
+    python3 scenarios.py about        (prints the Python version and platform)
 
 Each scenario times its own work with time.perf_counter() and prints one
 JSON line: {"scenario", "value", "unit", "better", "n", "seconds"}. PORT is
@@ -34,6 +35,7 @@ SCENARIOS = {
     "asyncio-echo": ("echo", "msgs/s", "higher", 200, 20),  # per connection
 }
 ASYNCIO_CONNS = 100
+ASYNCIO_TIMEOUT = 20.0  # seconds for the whole asyncio scenario
 CHUNK = 64 * 1024
 
 
@@ -155,13 +157,16 @@ def asyncio_echo(port: int, per_conn: int) -> tuple[float, float]:
     import asyncio
 
     msg = b"a" * 64
+    done = 0
 
     async def client(reader, writer):
+        nonlocal done
         for _ in range(per_conn):
             writer.write(msg)
             await writer.drain()
             if await reader.readexactly(64) != msg:
                 raise ValueError("echo mismatch")
+            done += 1
         writer.close()
         await writer.wait_closed()
 
@@ -171,7 +176,11 @@ def asyncio_echo(port: int, per_conn: int) -> tuple[float, float]:
         await asyncio.gather(*(client(r, w) for r, w in conns))
         return time.perf_counter() - t0
 
-    dt = asyncio.run(asyncio.wait_for(main(), TIMEOUT * 4))
+    total = ASYNCIO_CONNS * per_conn
+    try:
+        dt = asyncio.run(asyncio.wait_for(main(), ASYNCIO_TIMEOUT))
+    except TimeoutError:
+        raise TimeoutError(f"stalled: {done} of {total} messages echoed in {ASYNCIO_TIMEOUT:.0f} s") from None
     return ASYNCIO_CONNS * per_conn / dt, dt
 
 
@@ -183,6 +192,9 @@ def coldstart(port: int, _n: int) -> None:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     args = [a for a in argv if a != "--quick"]
+    if args == ["about"]:
+        print(sys.version.split()[0], sys.platform)
+        return 0
     if len(args) != 2 or args[0] not in SCENARIOS:
         print(f"usage: scenarios.py {{{'|'.join(SCENARIOS)}}} PORT [--quick]", file=sys.stderr)
         return 2

@@ -653,6 +653,38 @@ def _errno_tables():
 _ERRNO_NUMBER, _ERRNO_FALLBACK = _errno_tables()
 del _errno_tables
 
+# Linux x86-64 errno numbers. They reach the guest as plain integers in one
+# place only: getsockopt(SOL_SOCKET, SO_ERROR), which is translated to the
+# guest's own numbering so `errno.ECONNREFUSED` comparisons hold.
+_LINUX_ERRNO_NAMES = {
+    1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO',
+    7: 'E2BIG', 8: 'ENOEXEC', 9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN',
+    12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST',
+    18: 'EXDEV', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
+    23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY', 27: 'EFBIG', 28: 'ENOSPC',
+    29: 'ESPIPE', 30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 33: 'EDOM',
+    34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG', 37: 'ENOLCK',
+    38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 42: 'ENOMSG', 43: 'EIDRM',
+    60: 'ENOSTR', 61: 'ENODATA', 62: 'ETIME', 63: 'ENOSR', 67: 'ENOLINK',
+    71: 'EPROTO', 74: 'EBADMSG', 75: 'EOVERFLOW', 84: 'EILSEQ',
+    88: 'ENOTSOCK', 89: 'EDESTADDRREQ', 90: 'EMSGSIZE', 91: 'EPROTOTYPE',
+    92: 'ENOPROTOOPT', 93: 'EPROTONOSUPPORT', 94: 'ESOCKTNOSUPPORT',
+    95: 'EOPNOTSUPP', 96: 'EPFNOSUPPORT', 97: 'EAFNOSUPPORT',
+    98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 100: 'ENETDOWN',
+    101: 'ENETUNREACH', 102: 'ENETRESET', 103: 'ECONNABORTED',
+    104: 'ECONNRESET', 105: 'ENOBUFS', 106: 'EISCONN', 107: 'ENOTCONN',
+    108: 'ESHUTDOWN', 109: 'ETOOMANYREFS', 110: 'ETIMEDOUT',
+    111: 'ECONNREFUSED', 112: 'EHOSTDOWN', 113: 'EHOSTUNREACH',
+    114: 'EALREADY', 115: 'EINPROGRESS', 116: 'ESTALE', 122: 'EDQUOT',
+    125: 'ECANCELED', 130: 'EOWNERDEAD', 131: 'ENOTRECOVERABLE',
+}
+
+
+def _guest_errno(linux_number):
+    """The guest's number for a Linux errno (unchanged if it has no such name)."""
+    name = _LINUX_ERRNO_NAMES.get(linux_number)
+    return getattr(_errno, name, linux_number) if name else linux_number
+
 
 def _exc(error):
     """The exception CPython raises for the host error ``error`` (a ``types.Error`` case)."""
@@ -1367,7 +1399,10 @@ as bytes; otherwise it is an integer."""
         buflen = _arg_i(buflen)
         try:
             if buflen == 0:
-                return self._sock.getsockopt_int(level, option)
+                value = self._sock.getsockopt_int(level, option)
+                if value and option == 4 and level == 1:  # SOL_SOCKET, SO_ERROR
+                    return _guest_errno(value)
+                return value
             if not 0 < buflen <= 1024:
                 raise OSError("getsockopt buflen out of range")
             return self._sock.getsockopt_bytes(level, option, buflen)
@@ -1504,7 +1539,11 @@ a new string."""
             except _Err as e:
                 raise _exc(e.value) from None
             received = len(data)
-            target[:received] = data
+            if received > nbytes:
+                # MSG_TRUNC: the datagram's real length; only nbytes fit.
+                target[:nbytes] = data[:nbytes]
+            else:
+                target[:received] = data
             return received
         finally:
             if view is not None:
@@ -1553,7 +1592,11 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
             except _Err as e:
                 raise _exc(e.value) from None
             received = len(data)
-            target[:received] = data
+            if received > nbytes:
+                # MSG_TRUNC: the datagram's real length; only nbytes fit.
+                target[:nbytes] = data[:nbytes]
+            else:
+                target[:received] = data
             return received, _sockaddr_out(address)
         finally:
             if view is not None:

@@ -155,7 +155,8 @@ impl Sock {
         Ok(Received {
             data,
             control: items,
-            flags: msg_flags,
+            // MSG_CMSG_CLOEXEC is ours, not the caller's: do not echo it.
+            flags: msg_flags & !libc::MSG_CMSG_CLOEXEC,
             from,
         })
     }
