@@ -52,7 +52,7 @@ test: build
 	cargo test --release --workspace -- --test-threads=2
 
 conformance: build
-	@$(PY) tests/conformance/compare.py
+	@python3 tests/conformance/compare.py
 
 fmt:
 	cargo fmt --all

@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import queue
-import shutil
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ PYSOCKET = "target/release/pysocket"
 PEER = "target/release/bench-peer"
 RUN_TIMEOUT = 180  # seconds for one run, start-up included
 WAYS = {
-    "native": [shutil.which("python3") or "python3"],
+    "native": [sys.executable],  # the python3 running this harness
     "stock": [PYSOCKET, "python", "--wasi-sockets", "--python-wasm", "build/stock-python.wasm"],
     "pysocket": [PYSOCKET, "python", "--allow-net", "127.0.0.1", "--allow-bind", "127.0.0.1:*", "--allow-dns"],
 }
@@ -93,7 +92,15 @@ def failure(proc_stderr: str, fallback: str) -> str:
 
 
 def run_once(way: str, name: str, quick: bool) -> dict:
-    """Runs scenario `name` one way; returns {"value": float} or {"error": str}."""
+    """Runs scenario `name` one way; returns {"value": float} or {"error":
+    str}, plus "wall": the run's seconds, start-up and peer included."""
+    t0 = time.perf_counter()
+    result = run_scenario(way, name, quick)
+    result["wall"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def run_scenario(way: str, name: str, quick: bool) -> dict:
     mode = sc.SCENARIOS[name][0]
     peer = Peer(mode, sc.size(name, quick)) if mode else None
     cmd = WAYS[way] + [SCRIPT, name, str(peer.port if peer else 0)] + (["--quick"] if quick else [])
@@ -290,7 +297,7 @@ def main() -> int:
                 r = run_once(way, name, args.quick)
                 results[name][way].append(r)
                 shown = fmt(r["value"]) + " " + sc.SCENARIOS[name][1] if "value" in r else "FAILED: " + r["error"]
-                print(f"[{time.monotonic() - started:6.1f}s] {name} #{rep + 1} {way}: {shown}", file=sys.stderr)
+                print(f"[{time.monotonic() - started:6.1f}s] {name} #{rep + 1} {way}: {shown} (run {r['wall']:.1f} s)", file=sys.stderr)
     units = {n: sc.SCENARIOS[n][1:3] for n in names}
     (ROOT / "bench" / "results.json").write_text(json.dumps({"quick": args.quick, "reps": args.reps, "units": units, "results": results}, indent=1) + "\n")
     note = draw_chart(results)

@@ -171,8 +171,11 @@ def asyncio_echo(port: int, per_conn: int) -> tuple[float, float]:
         await writer.wait_closed()
 
     async def main():
+        t_connect = time.perf_counter()
         conns = await asyncio.gather(*(asyncio.open_connection(HOST, port) for _ in range(ASYNCIO_CONNS)))
         t0 = time.perf_counter()
+        if t0 - t_connect > 1:
+            print(f"asyncio-echo: connecting took {t0 - t_connect:.1f} s", file=sys.stderr)
         await asyncio.gather(*(client(r, w) for r, w in conns))
         return time.perf_counter() - t0
 

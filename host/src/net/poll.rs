@@ -109,7 +109,7 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
     };
     let mut probe = libc::pollfd {
         fd: guard.get_inner().as_raw_fd(),
-        events: (libc::POLLIN | libc::POLLOUT | libc::POLLPRI | libc::POLLRDHUP) as i16,
+        events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | libc::POLLRDHUP,
         revents: 0,
     };
     // SAFETY: one valid pollfd; timeout 0.
