@@ -63,3 +63,17 @@ lint:
 
 clean:
 	rm -rf $(BUILD) target
+
+# The benchmark's stock component: pysocket's CPython without pysocket, its
+# built-in _socket over wasmtime-wasi's wasi:sockets (see bench/run.py).
+$(BUILD)/stock-python.wasm: $(VENV)/.ok bench/stock/stock_main.py $(wildcard wit/*.wit)
+	@mkdir -p $(BUILD)
+	$(CPY) -d wit -w python componentize stock_main -p bench/stock -o $@.tmp
+	mv $@.tmp $@
+
+# native CPython vs the stock path vs pysocket; writes BENCHMARKS.md and
+# bench/ratios.png (the chart needs matplotlib in the venv; skipped without).
+bench: build $(BUILD)/stock-python.wasm
+	CARGO_TARGET_DIR=target cargo build --release --manifest-path bench/peer/Cargo.toml
+	-$(VENV)/bin/pip install --quiet --disable-pip-version-check matplotlib==3.11.2
+	python3 bench/run.py

@@ -64,7 +64,7 @@ def main(src: str, dst: str) -> None:
     ax.invert_yaxis()
     ax.set_xlabel("speed relative to native CPython (log scale; > 1 is faster than native)")
     ax.set_title("pysocket benchmarks: stock WASI sockets vs pysocket" + (" (--quick)" if data.get("quick") else ""))
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")
     xs = [v for vals in out.values() for v in vals if v]
     if xs:
         ax.set_xlim(min(min(xs), 1) / 2, max(max(xs), 1) * 3)

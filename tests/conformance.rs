@@ -16,14 +16,20 @@ fn results(stdout: &str) -> BTreeMap<String, bool> {
             if let Some(id) = l.strip_prefix("PASS ") {
                 Some((id.trim().to_string(), true))
             } else {
-                l.strip_prefix("FAIL ").map(|rest| (rest.split(':').next().unwrap_or(rest).trim().to_string(), false))
+                l.strip_prefix("FAIL ").map(|rest| {
+                    (
+                        rest.split(':').next().unwrap_or(rest).trim().to_string(),
+                        false,
+                    )
+                })
             }
         })
         .collect()
 }
 
 fn known_differences() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(repo_root().join("tests/conformance/known_differences.txt")).unwrap();
+    let text = std::fs::read_to_string(repo_root().join("tests/conformance/known_differences.txt"))
+        .unwrap();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -52,11 +58,25 @@ fn conformance_policy(unix_dir: &std::path::Path) -> PolicyBuilder {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_matches_native_cpython() {
     let script = repo_root().join("tests/conformance/conformance.py");
-    let native = Command::new("python3").arg(&script).output().expect("running python3");
+    let native = Command::new("python3")
+        .arg(&script)
+        .output()
+        .expect("running python3");
     let native = results(&String::from_utf8_lossy(&native.stdout));
-    assert!(native.len() >= 150, "only {} checks ran natively", native.len());
-    let native_failures: Vec<_> = native.iter().filter(|(_, ok)| !**ok).map(|(id, _)| id.clone()).collect();
-    assert!(native_failures.is_empty(), "checks failing natively: {native_failures:?}");
+    assert!(
+        native.len() >= 150,
+        "only {} checks ran natively",
+        native.len()
+    );
+    let native_failures: Vec<_> = native
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(
+        native_failures.is_empty(),
+        "checks failing natively: {native_failures:?}"
+    );
 
     let tmp = std::env::temp_dir().join(format!("pysocket-conf-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
@@ -81,19 +101,34 @@ async fn conformance_matches_native_cpython() {
     for (id, native_ok) in &native {
         match (guest.get(id), known.contains_key(id)) {
             (None, _) => unexpected.push(format!("{id}: did not run in the guest")),
-            (Some(ok), false) if ok != native_ok => unexpected.push(format!("{id}: native {native_ok}, pysocket {ok}")),
-            (Some(true), true) => unexpected.push(format!("{id}: passes now; remove it from known_differences.txt")),
+            (Some(ok), false) if ok != native_ok => {
+                unexpected.push(format!("{id}: native {native_ok}, pysocket {ok}"))
+            }
+            (Some(true), true) => unexpected.push(format!(
+                "{id}: passes now; remove it from known_differences.txt"
+            )),
             _ => {}
         }
     }
     let passed = guest.values().filter(|ok| **ok).count();
-    println!("conformance: native {}/{}, pysocket {}/{}", native.len(), native.len(), passed, guest.len());
+    println!(
+        "conformance: native {}/{}, pysocket {}/{}",
+        native.len(),
+        native.len(),
+        passed,
+        guest.len()
+    );
     assert!(
         unexpected.is_empty(),
         "{} unexpected differences:\n{}\n--- guest stdout tail\n{}\n--- guest stderr\n{}",
         unexpected.len(),
         unexpected.join("\n"),
-        out.stdout.lines().rev().take(5).collect::<Vec<_>>().join("\n"),
+        out.stdout
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n"),
         out.stderr
     );
 }

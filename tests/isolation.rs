@@ -9,11 +9,23 @@ use pysocket_tests::*;
 async fn a_blocked_guest_does_not_stop_another() {
     let (silent, hang_up, peer) = silent_peer();
     let (echo, server) = echo_server("127.0.0.1:0", 1);
-    let blocked = tokio::spawn(run(guest("blocked_recv.py", &[silent.port().to_string()], loopback_policy())));
-    let busy = run(guest("pingpong.py", &[echo.port().to_string(), "1000".into()], loopback_policy())).await;
+    let blocked = tokio::spawn(run(guest(
+        "blocked_recv.py",
+        &[silent.port().to_string()],
+        loopback_policy(),
+    )));
+    let busy = run(guest(
+        "pingpong.py",
+        &[echo.port().to_string(), "1000".into()],
+        loopback_policy(),
+    ))
+    .await;
     busy.assert_ok();
     assert_eq!(busy.expect("done"), "1000");
-    assert!(!blocked.is_finished(), "the blocked guest should still be waiting in recv()");
+    assert!(
+        !blocked.is_finished(),
+        "the blocked guest should still be waiting in recv()"
+    );
     hang_up.send(()).unwrap();
     let blocked = blocked.await.unwrap();
     blocked.assert_ok();
@@ -26,12 +38,21 @@ async fn a_blocked_guest_does_not_stop_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_addresses_raise_permission_error() {
     let (echo, _server) = echo_server("127.0.0.1:0", 1);
-    let out = run(guest("denied.py", &[echo.port().to_string()], PolicyBuilder::new())).await;
+    let out = run(guest(
+        "denied.py",
+        &[echo.port().to_string()],
+        PolicyBuilder::new(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("connect"), "PermissionError eacces=True");
     assert_eq!(out.expect("bind"), "PermissionError eacces=True");
     assert_eq!(out.expect("lookup"), "PermissionError eacces=True");
-    assert!(out.expect("connect_msg").contains("--allow-net"), "{}", out.stdout);
+    assert!(
+        out.expect("connect_msg").contains("--allow-net"),
+        "{}",
+        out.stdout
+    );
     // Unblock the echo server's accept so its thread ends.
     drop(std::net::TcpStream::connect(echo).unwrap());
 }
@@ -40,8 +61,17 @@ async fn denied_addresses_raise_permission_error() {
 async fn bad_arguments_are_python_exceptions_and_others_keep_running() {
     let (echo_a, server_a) = echo_server("127.0.0.1:0", 1);
     let (echo_b, server_b) = echo_server("127.0.0.1:0", 1);
-    let bad = tokio::spawn(run(guest("bad_args.py", &[echo_a.port().to_string()], loopback_policy())));
-    let good = run(guest("pingpong.py", &[echo_b.port().to_string(), "200".into()], loopback_policy())).await;
+    let bad = tokio::spawn(run(guest(
+        "bad_args.py",
+        &[echo_a.port().to_string()],
+        loopback_policy(),
+    )));
+    let good = run(guest(
+        "pingpong.py",
+        &[echo_b.port().to_string(), "200".into()],
+        loopback_policy(),
+    ))
+    .await;
     good.assert_ok();
     let bad = bad.await.unwrap();
     bad.assert_ok();

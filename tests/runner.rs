@@ -5,35 +5,67 @@ use std::process::Command;
 
 fn pysocket() -> Command {
     let bin = repo_root().join("target/release/pysocket");
-    assert!(bin.is_file(), "{} is missing: run `make build` first", bin.display());
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `make build` first",
+        bin.display()
+    );
     Command::new(bin)
 }
 
 fn script(name: &str) -> String {
-    repo_root().join("tests/python").join(name).to_string_lossy().into_owned()
+    repo_root()
+        .join("tests/python")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
 fn exit_status_is_the_scripts() {
-    let out = pysocket().args(["python", &script("exit_status.py"), "code", "7"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pysocket()
+        .args(["python", &script("exit_status.py"), "code", "7"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn uncaught_exception_prints_traceback_and_exits_1() {
-    let out = pysocket().args(["python", &script("exit_status.py"), "raise"]).output().unwrap();
+    let out = pysocket()
+        .args(["python", &script("exit_status.py"), "raise"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("Traceback (most recent call last)"), "{stderr}");
-    assert!(stderr.contains("RuntimeError: boom from the guest"), "{stderr}");
+    assert!(
+        stderr.contains("Traceback (most recent call last)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("RuntimeError: boom from the guest"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("wasm backtrace"), "{stderr}");
 }
 
 #[test]
 fn argv_sibling_modules_and_lazy_stdlib_imports() {
-    let out = pysocket().args(["python", &script("exit_status.py"), "a", "b c"]).output().unwrap();
+    let out = pysocket()
+        .args(["python", &script("exit_status.py"), "a", "b c"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("argv=['a', 'b c']"), "{stdout}");
     assert!(stdout.contains("helper=42"), "{stdout}");
     assert!(stdout.contains("lazy_import=[1]"), "{stdout}");
@@ -41,17 +73,37 @@ fn argv_sibling_modules_and_lazy_stdlib_imports() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let out = pysocket().args(["python", "--allow-net", "127.0.0.1:99999", &script("exit_status.py")]).output().unwrap();
+    let out = pysocket()
+        .args([
+            "python",
+            "--allow-net",
+            "127.0.0.1:99999",
+            &script("exit_status.py"),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad network rule"));
-    let out = pysocket().args(["python", "--no-such-flag", &script("exit_status.py")]).output().unwrap();
+    let out = pysocket()
+        .args(["python", "--no-such-flag", &script("exit_status.py")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn two_guests_in_one_process_with_and() {
     let out = pysocket()
-        .args(["python", &script("exit_status.py"), "code", "0", "--and", &script("exit_status.py"), "code", "5"])
+        .args([
+            "python",
+            &script("exit_status.py"),
+            "code",
+            "0",
+            "--and",
+            &script("exit_status.py"),
+            "code",
+            "5",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5));

@@ -8,7 +8,12 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_over_ipv4() {
     let (addr, server) = echo_server("127.0.0.1:0", 1);
-    let out = run(guest("tcp_roundtrip.py", &["127.0.0.1".into(), addr.port().to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "tcp_roundtrip.py",
+        &["127.0.0.1".into(), addr.port().to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("echo"), "hello over pysocket");
     assert_eq!(out.expect("family"), "AF_INET");
@@ -21,7 +26,12 @@ async fn round_trip_over_ipv4() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_over_ipv6() {
     let (addr, server) = echo_server("[::1]:0", 1);
-    let out = run(guest("tcp_roundtrip.py", &["::1".into(), addr.port().to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "tcp_roundtrip.py",
+        &["::1".into(), addr.port().to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("echo"), "hello over pysocket");
     assert_eq!(out.expect("family"), "AF_INET6");
@@ -43,14 +53,22 @@ async fn refused_connection_is_connection_refused_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recv_timeout_raises_timeout_error_after_the_timeout() {
     let (addr, hang_up, peer) = silent_peer();
-    let out = run(guest("recv_timeout.py", &[addr.port().to_string(), "0.5".into()], loopback_policy())).await;
+    let out = run(guest(
+        "recv_timeout.py",
+        &[addr.port().to_string(), "0.5".into()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("exc"), "TimeoutError");
     assert_eq!(out.expect("is_socket_timeout"), "True");
     assert_eq!(out.expect("args"), "('timed out',)");
     assert_eq!(out.expect("errno"), "None");
     let elapsed: f64 = out.expect("elapsed").parse().unwrap();
-    assert!((0.45..10.0).contains(&elapsed), "waited {elapsed}s for a 0.5s timeout");
+    assert!(
+        (0.45..10.0).contains(&elapsed),
+        "waited {elapsed}s for a 0.5s timeout"
+    );
     hang_up.send(()).unwrap();
     peer.join().unwrap();
 }
@@ -58,9 +76,18 @@ async fn recv_timeout_raises_timeout_error_after_the_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeout_zero_gives_blocking_io_error() {
     let (addr, hang_up, peer) = silent_peer();
-    let out = run(guest("nonblocking.py", &[addr.port().to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "nonblocking.py",
+        &[addr.port().to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
-    assert!(out.stdout.contains("timeout=0.0 blocking=False"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("timeout=0.0 blocking=False"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(out.expect("recv_exc"), "BlockingIOError eagain=True");
     assert_eq!(out.expect("after_setblocking"), "None");
     assert_eq!(out.expect("accept_exc"), "BlockingIOError");
@@ -72,12 +99,20 @@ async fn timeout_zero_gives_blocking_io_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_timeout_against_a_full_backlog() {
     let (addr, _keep) = full_backlog_listener();
-    let out = run(guest("connect_timeout.py", &[addr.port().to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "connect_timeout.py",
+        &[addr.port().to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("exc"), "TimeoutError");
     assert_eq!(out.expect("args"), "('timed out',)");
     let elapsed: f64 = out.expect("elapsed").parse().unwrap();
-    assert!((0.45..10.0).contains(&elapsed), "waited {elapsed}s for a 0.5s timeout");
+    assert!(
+        (0.45..10.0).contains(&elapsed),
+        "waited {elapsed}s for a 0.5s timeout"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,14 +129,27 @@ async fn sendall_of_64_mib_arrives_intact() {
             if n == 0 {
                 break;
             }
-            mismatches += buf[..n].iter().enumerate().filter(|(i, b)| **b != pattern_byte(total + i)).count();
+            mismatches += buf[..n]
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b != pattern_byte(total + i))
+                .count();
             total += n;
         }
-        conn.write_all(format!("{total} bytes, {mismatches} wrong").as_bytes()).unwrap();
+        conn.write_all(format!("{total} bytes, {mismatches} wrong").as_bytes())
+            .unwrap();
     });
-    let out = run(guest("sendall_big.py", &[port.to_string(), "64".into()], loopback_policy())).await;
+    let out = run(guest(
+        "sendall_big.py",
+        &[port.to_string(), "64".into()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
-    assert_eq!(out.expect("verdict"), format!("{} bytes, 0 wrong", 64 << 20));
+    assert_eq!(
+        out.expect("verdict"),
+        format!("{} bytes, 0 wrong", 64 << 20)
+    );
     sink.join().unwrap();
     let _ = Duration::ZERO;
 }

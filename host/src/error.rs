@@ -207,8 +207,17 @@ mod tests {
 
     #[test]
     fn timeout_and_lookup_errors_have_their_own_cases() {
-        assert!(matches!(net_error_to_wit(NetError::Timeout), WitError::Timeout));
-        let gai = NetError::Gai { code: -2, message: "Name or service not known".into() };
-        assert!(matches!(net_error_to_wit(gai), WitError::Gai(LookupError { code: -2, .. })));
+        assert!(matches!(
+            net_error_to_wit(NetError::Timeout),
+            WitError::Timeout
+        ));
+        let gai = NetError::Gai {
+            code: -2,
+            message: "Name or service not known".into(),
+        };
+        assert!(matches!(
+            net_error_to_wit(gai),
+            WitError::Gai(LookupError { code: -2, .. })
+        ));
     }
 }

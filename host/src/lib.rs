@@ -29,6 +29,8 @@ pub mod net;
 pub mod policy;
 pub mod runtime;
 
-pub use ctx::{add_to_linker, HasPysocket, PysocketCtx, PysocketCtxBuilder, PysocketImpl, PysocketView};
+pub use ctx::{
+    add_to_linker, HasPysocket, PysocketCtx, PysocketCtxBuilder, PysocketImpl, PysocketView,
+};
 pub use error::SocketError;
 pub use policy::{Policy, PolicyBuilder};

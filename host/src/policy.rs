@@ -84,11 +84,19 @@ fn canonical(ip: IpAddr) -> IpAddr {
 fn in_net(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
     match (canonical(ip), net) {
         (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix)) };
+            let mask = if prefix == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(prefix))
+            };
             u32::from(a) & mask == u32::from(n) & mask
         }
         (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(prefix)) };
+            let mask = if prefix == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(prefix))
+            };
             u128::from(a) & mask == u128::from(n) & mask
         }
         _ => false,
@@ -107,7 +115,10 @@ impl NetRule {
             let end = rest.find(']').ok_or_else(|| bad("missing ']'"))?;
             let ports = match &rest[end + 1..] {
                 "" => None,
-                p => Some(p.strip_prefix(':').ok_or_else(|| bad("expected ':' after ']'"))?),
+                p => Some(
+                    p.strip_prefix(':')
+                        .ok_or_else(|| bad("expected ':' after ']'"))?,
+                ),
             };
             (&rest[..end], ports)
         } else if spec.matches(':').count() > 1 {
@@ -121,7 +132,10 @@ impl NetRule {
         let ports = match ports {
             None | Some("*") => PortSet::Any,
             Some(p) => {
-                let num = |s: &str| s.parse::<u16>().map_err(|_| bad("ports must be *, N or N-M with N, M in 0..=65535"));
+                let num = |s: &str| {
+                    s.parse::<u16>()
+                        .map_err(|_| bad("ports must be *, N or N-M with N, M in 0..=65535"))
+                };
                 match p.split_once('-') {
                     Some((a, b)) => {
                         let (a, b) = (num(a)?, num(b)?);
@@ -140,14 +154,24 @@ impl NetRule {
         let host = if host == "*" {
             HostPattern::Any
         } else if let Some((addr, prefix)) = host.split_once('/') {
-            let ip: IpAddr = addr.parse().map_err(|_| bad("a network needs a numeric address"))?;
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| bad("a network needs a numeric address"))?;
             let max = if ip.is_ipv4() { 32 } else { 128 };
-            let prefix: u8 = prefix.parse().ok().filter(|p| *p <= max).ok_or_else(|| bad("bad prefix length"))?;
+            let prefix: u8 = prefix
+                .parse()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| bad("bad prefix length"))?;
             HostPattern::Net(canonical(ip), prefix)
         } else if let Ok(ip) = host.parse::<IpAddr>() {
             let ip = canonical(ip);
             HostPattern::Net(ip, if ip.is_ipv4() { 32 } else { 128 })
-        } else if !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_') {
+        } else if !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+        {
             HostPattern::Name(normalize_name(host))
         } else {
             return Err(bad("not an address, network or host name"));
@@ -231,10 +255,13 @@ impl UnixDir {
     /// GUEST_DIR is given). Both must be absolute.
     pub fn parse(spec: &str) -> Result<UnixDir, RuleError> {
         let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
-        let host = std::path::absolute(host).map_err(|e| RuleError(format!("bad AF_UNIX directory {spec:?}: {e}")))?;
+        let host = std::path::absolute(host)
+            .map_err(|e| RuleError(format!("bad AF_UNIX directory {spec:?}: {e}")))?;
         let guest = PathBuf::from(guest);
         if !guest.is_absolute() {
-            return Err(RuleError(format!("bad AF_UNIX directory {spec:?}: the guest path must be absolute")));
+            return Err(RuleError(format!(
+                "bad AF_UNIX directory {spec:?}: the guest path must be absolute"
+            )));
         }
         Ok(UnixDir { host, guest })
     }
@@ -291,13 +318,22 @@ impl Policy {
 
     /// The port sets of the rules that name `name` for `purpose`.
     pub fn name_ports(&self, purpose: Purpose, name: &str) -> Vec<PortSet> {
-        self.rules(purpose).iter().filter(|r| r.matches_name(name)).map(|r| r.ports).collect()
+        self.rules(purpose)
+            .iter()
+            .filter(|r| r.matches_name(name))
+            .map(|r| r.ports)
+            .collect()
     }
 
     /// May the guest look up `name`? Yes with DNS permission, or when a
     /// rule names it.
     pub fn may_resolve(&self, name: &str) -> bool {
-        self.dns || self.connect.iter().chain(&self.bind).any(|r| matches!(&r.host, HostPattern::Name(_)) && r.matches_name(name))
+        self.dns
+            || self
+                .connect
+                .iter()
+                .chain(&self.bind)
+                .any(|r| matches!(&r.host, HostPattern::Name(_)) && r.matches_name(name))
     }
 
     /// May the guest do lookups of its own (`--allow-dns`)?
@@ -321,12 +357,16 @@ impl Policy {
     /// The host path for an AF_UNIX guest path, if a `--allow-unix`
     /// directory covers it.
     pub fn unix_host_path(&self, guest: &Path) -> Option<PathBuf> {
-        self.unix_dirs.iter().find_map(|d| below(guest, &d.guest).map(|rest| rest.iter().fold(d.host.clone(), |p, c| p.join(c))))
+        self.unix_dirs.iter().find_map(|d| {
+            below(guest, &d.guest).map(|rest| rest.iter().fold(d.host.clone(), |p, c| p.join(c)))
+        })
     }
 
     /// The guest path for a host path under a `--allow-unix` directory.
     pub fn unix_guest_path(&self, host: &Path) -> Option<PathBuf> {
-        self.unix_dirs.iter().find_map(|d| below(host, &d.host).map(|rest| rest.iter().fold(d.guest.clone(), |p, c| p.join(c))))
+        self.unix_dirs.iter().find_map(|d| {
+            below(host, &d.host).map(|rest| rest.iter().fold(d.guest.clone(), |p, c| p.join(c)))
+        })
     }
 
     /// May the guest use abstract AF_UNIX names (and autobind)?
@@ -441,13 +481,33 @@ mod tests {
 
     #[test]
     fn parses_rule_shapes() {
-        assert_eq!(NetRule::parse("127.0.0.1:8080").unwrap().ports, PortSet::Range(8080, 8080));
+        assert_eq!(
+            NetRule::parse("127.0.0.1:8080").unwrap().ports,
+            PortSet::Range(8080, 8080)
+        );
         assert_eq!(NetRule::parse("127.0.0.1").unwrap().ports, PortSet::Any);
-        assert_eq!(NetRule::parse("[::1]:*").unwrap().host, HostPattern::Net("::1".parse().unwrap(), 128));
-        assert_eq!(NetRule::parse("::1").unwrap().host, HostPattern::Net("::1".parse().unwrap(), 128));
-        assert_eq!(NetRule::parse("Example.COM.:1-2").unwrap().host, HostPattern::Name("example.com".into()));
+        assert_eq!(
+            NetRule::parse("[::1]:*").unwrap().host,
+            HostPattern::Net("::1".parse().unwrap(), 128)
+        );
+        assert_eq!(
+            NetRule::parse("::1").unwrap().host,
+            HostPattern::Net("::1".parse().unwrap(), 128)
+        );
+        assert_eq!(
+            NetRule::parse("Example.COM.:1-2").unwrap().host,
+            HostPattern::Name("example.com".into())
+        );
         assert_eq!(NetRule::parse("*:443").unwrap().host, HostPattern::Any);
-        for bad in ["", "127.0.0.1:99999", "127.0.0.1:9-1", "[::1", "a b", "127.0.0.1/40", "x:y"] {
+        for bad in [
+            "",
+            "127.0.0.1:99999",
+            "127.0.0.1:9-1",
+            "[::1",
+            "a b",
+            "127.0.0.1/40",
+            "x:y",
+        ] {
             assert!(NetRule::parse(bad).is_err(), "{bad}");
         }
     }
@@ -478,16 +538,28 @@ mod tests {
 
     #[test]
     fn ephemeral_port_needs_a_wildcard_port() {
-        let p = Policy::builder().allow_bind_spec("127.0.0.1:8080").unwrap().build();
+        let p = Policy::builder()
+            .allow_bind_spec("127.0.0.1:8080")
+            .unwrap()
+            .build();
         assert!(!p.allows(Purpose::Bind, sa("127.0.0.1:0")));
         assert!(p.allows(Purpose::Bind, sa("127.0.0.1:8080")));
     }
 
     #[test]
     fn unix_paths_map_between_guest_and_host() {
-        let p = Policy::builder().allow_unix_spec("/srv/sockets::/run/app").unwrap().build();
-        assert_eq!(p.unix_host_path(Path::new("/run/app/a.sock")), Some(PathBuf::from("/srv/sockets/a.sock")));
-        assert_eq!(p.unix_guest_path(Path::new("/srv/sockets/a.sock")), Some(PathBuf::from("/run/app/a.sock")));
+        let p = Policy::builder()
+            .allow_unix_spec("/srv/sockets::/run/app")
+            .unwrap()
+            .build();
+        assert_eq!(
+            p.unix_host_path(Path::new("/run/app/a.sock")),
+            Some(PathBuf::from("/srv/sockets/a.sock"))
+        );
+        assert_eq!(
+            p.unix_guest_path(Path::new("/srv/sockets/a.sock")),
+            Some(PathBuf::from("/run/app/a.sock"))
+        );
         assert_eq!(p.unix_host_path(Path::new("/run/app/../etc/x")), None);
         assert_eq!(p.unix_host_path(Path::new("/run/app")), None);
         assert_eq!(p.unix_host_path(Path::new("/run/other/x")), None);
@@ -497,10 +569,19 @@ mod tests {
 
     #[test]
     fn name_rules_allow_their_lookup() {
-        let p = Policy::builder().allow_net_spec("LocalHost:80").unwrap().build();
+        let p = Policy::builder()
+            .allow_net_spec("LocalHost:80")
+            .unwrap()
+            .build();
         assert!(p.may_resolve("localhost"));
         assert!(!p.may_resolve("example.org"));
-        assert_eq!(p.name_ports(Purpose::Connect, "localhost."), vec![PortSet::Range(80, 80)]);
-        assert!(Policy::builder().allow_dns(true).build().may_resolve("example.org"));
+        assert_eq!(
+            p.name_ports(Purpose::Connect, "localhost."),
+            vec![PortSet::Range(80, 80)]
+        );
+        assert!(Policy::builder()
+            .allow_dns(true)
+            .build()
+            .may_resolve("example.org"));
     }
 }

@@ -19,7 +19,10 @@ pub const BOUND: Duration = Duration::from_secs(120);
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
 }
 
 /// The Python runtime shared by all tests of this process (compiling the
@@ -29,12 +32,21 @@ pub fn python() -> Arc<PythonRuntime> {
     RUNTIME
         .get_or_init(|| {
             let build = repo_root().join("build");
-            let wasm = std::env::var_os("PYSOCKET_PYTHON_WASM").map(PathBuf::from).unwrap_or_else(|| build.join("pysocket-python.wasm"));
-            let stdlib = std::env::var_os("PYSOCKET_STDLIB").map(PathBuf::from).unwrap_or_else(|| build.join("stdlib"));
-            assert!(wasm.is_file(), "{} is missing: run `make build` first", wasm.display());
+            let wasm = std::env::var_os("PYSOCKET_PYTHON_WASM")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| build.join("pysocket-python.wasm"));
+            let stdlib = std::env::var_os("PYSOCKET_STDLIB")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| build.join("stdlib"));
+            assert!(
+                wasm.is_file(),
+                "{} is missing: run `make build` first",
+                wasm.display()
+            );
             let engine = new_engine().expect("engine");
             let ticker = EpochTicker::start(&engine);
-            let runtime = PythonRuntime::new(&engine, &wasm, &stdlib).expect("loading the Python component");
+            let runtime =
+                PythonRuntime::new(&engine, &wasm, &stdlib).expect("loading the Python component");
             (Arc::new(runtime), ticker)
         })
         .0
@@ -52,19 +64,31 @@ pub struct Outcome {
 impl Outcome {
     /// Asserts a zero exit status, showing the guest's output otherwise.
     pub fn assert_ok(&self) -> &Self {
-        assert_eq!(self.status, 0, "guest failed\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 0,
+            "guest failed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// The value of the last `KEY=value` line the guest printed.
     pub fn value(&self, key: &str) -> Option<String> {
         let prefix = format!("{key}=");
-        self.stdout.lines().rev().find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        self.stdout
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
     }
 
     /// Like `value`, but the line must be there.
     pub fn expect(&self, key: &str) -> String {
-        self.value(key).unwrap_or_else(|| panic!("guest printed no {key}=...\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr))
+        self.value(key).unwrap_or_else(|| {
+            panic!(
+                "guest printed no {key}=...\n--- stdout\n{}\n--- stderr\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -151,7 +175,8 @@ pub fn silent_peer() -> (SocketAddr, std::sync::mpsc::Sender<()>, JoinHandle<()>
 /// socket holds it, so connections are refused and nobody else takes it.
 pub fn refusing_port() -> (u16, Socket) {
     let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
     let port = s.local_addr().unwrap().as_socket().unwrap().port();
     (port, s)
 }
@@ -162,7 +187,9 @@ pub fn refusing_port() -> (u16, Socket) {
 /// kept alive.
 pub fn full_backlog_listener() -> (SocketAddr, (Socket, Vec<TcpStream>)) {
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    listener.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    listener
+        .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
     listener.listen(0).unwrap();
     let addr = listener.local_addr().unwrap().as_socket().unwrap();
     let mut held = Vec::new();

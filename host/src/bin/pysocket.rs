@@ -8,7 +8,10 @@
 //! See `pysocket --help` for the options.
 
 use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
-use pysocket_host::runtime::{load_component, new_engine, new_linker, run_command, EpochTicker, GuestConfig, PythonGuest, PythonRuntime};
+use pysocket_host::runtime::{
+    load_component, new_engine, new_linker, run_command, EpochTicker, GuestConfig, PythonGuest,
+    PythonRuntime,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -83,7 +86,12 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        let mut value = || inline.clone().or_else(|| args.next()).unwrap_or_else(|| fail(format!("{flag} needs a value")));
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .unwrap_or_else(|| fail(format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--allow-net" => {
                 let rule = NetRule::parse(&value()).unwrap_or_else(|e| fail(e));
@@ -109,11 +117,15 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
             }
             "--env" => {
                 let v = value();
-                let (k, val) = v.split_once('=').unwrap_or_else(|| fail(format!("--env needs K=V, got {v:?}")));
+                let (k, val) = v
+                    .split_once('=')
+                    .unwrap_or_else(|| fail(format!("--env needs K=V, got {v:?}")));
                 o.config.env.push((k.to_string(), val.to_string()));
             }
             "--max-sockets" => {
-                let n = value().parse().unwrap_or_else(|_| fail("--max-sockets needs a number"));
+                let n = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--max-sockets needs a number"));
                 o.policy = o.policy.max_sockets(n);
             }
             "--hostname" => o.policy = o.policy.hostname(value()),
@@ -136,15 +148,22 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
 /// (`target/release/pysocket` → `build/`).
 fn default_build_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    exe.ancestors().nth(3).map(|root| root.join("build")).unwrap_or_else(|| PathBuf::from("build"))
+    exe.ancestors()
+        .nth(3)
+        .map(|root| root.join("build"))
+        .unwrap_or_else(|| PathBuf::from("build"))
 }
 
 fn from_env_or(flag: Option<PathBuf>, var: &str, default: &str) -> PathBuf {
-    flag.or_else(|| std::env::var_os(var).map(PathBuf::from)).unwrap_or_else(|| default_build_dir().join(default))
+    flag.or_else(|| std::env::var_os(var).map(PathBuf::from))
+        .unwrap_or_else(|| default_build_dir().join(default))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| fail(format!("starting tokio: {e}")))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| fail(format!("starting tokio: {e}")))
 }
 
 fn cmd_run(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> ExitCode {
@@ -156,12 +175,19 @@ fn cmd_run(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> ExitCod
     let started = Instant::now();
     let engine = new_engine().unwrap_or_else(|e| fail(e));
     let _ticker = EpochTicker::start(&engine);
-    let (component, cached) = load_component(&engine, Path::new(&app)).unwrap_or_else(|e| fail(format!("{app}: {e:#}")));
+    let (component, cached) =
+        load_component(&engine, Path::new(&app)).unwrap_or_else(|e| fail(format!("{app}: {e:#}")));
     let linker = new_linker(&engine).unwrap_or_else(|e| fail(e));
     if o.timings {
-        eprintln!("pysocket: loaded {app} in {:?} ({})", started.elapsed(), if cached { "cached" } else { "compiled" });
+        eprintln!(
+            "pysocket: loaded {app} in {:?} ({})",
+            started.elapsed(),
+            if cached { "cached" } else { "compiled" }
+        );
     }
-    let status = runtime().block_on(run_command(&engine, &linker, &component, &config)).unwrap_or_else(|e| fail(format!("{e:#}")));
+    let status = runtime()
+        .block_on(run_command(&engine, &linker, &component, &config))
+        .unwrap_or_else(|e| fail(format!("{e:#}")));
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 
@@ -176,7 +202,9 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
     let guests: Vec<PythonGuest> = rest
         .split(|a| a == "--and")
         .map(|part| {
-            let (script, args) = part.split_first().unwrap_or_else(|| fail("--and needs SCRIPT.py after it"));
+            let (script, args) = part
+                .split_first()
+                .unwrap_or_else(|| fail("--and needs SCRIPT.py after it"));
             PythonGuest {
                 script: PathBuf::from(script),
                 args: args.to_vec(),
@@ -184,20 +212,34 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
             }
         })
         .collect();
-    let wasm = from_env_or(o.python_wasm, "PYSOCKET_PYTHON_WASM", "pysocket-python.wasm");
+    let wasm = from_env_or(
+        o.python_wasm,
+        "PYSOCKET_PYTHON_WASM",
+        "pysocket-python.wasm",
+    );
     let stdlib = from_env_or(o.stdlib, "PYSOCKET_STDLIB", "stdlib");
     if !wasm.is_file() {
-        fail(format!("no Python component at {} (build it with `make build`)", wasm.display()));
+        fail(format!(
+            "no Python component at {} (build it with `make build`)",
+            wasm.display()
+        ));
     }
     let started = Instant::now();
     let engine = new_engine().unwrap_or_else(|e| fail(e));
     let _ticker = EpochTicker::start(&engine);
-    let python = Arc::new(PythonRuntime::new(&engine, &wasm, &stdlib).unwrap_or_else(|e| fail(format!("{}: {e:#}", wasm.display()))));
+    let python = Arc::new(
+        PythonRuntime::new(&engine, &wasm, &stdlib)
+            .unwrap_or_else(|e| fail(format!("{}: {e:#}", wasm.display()))),
+    );
     if o.timings {
         eprintln!(
             "pysocket: Python component ready in {:.3}s ({})",
             started.elapsed().as_secs_f64(),
-            if python.from_cache { "from the compile cache" } else { "compiled, now cached" }
+            if python.from_cache {
+                "from the compile cache"
+            } else {
+                "compiled, now cached"
+            }
         );
     }
     let statuses = runtime().block_on(async {
@@ -232,7 +274,11 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
 }
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1).collect::<Vec<_>>().into_iter().peekable();
+    let mut args = std::env::args()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .peekable();
     match args.next().as_deref() {
         Some("run") => cmd_run(args),
         Some("python") => cmd_python(args),

@@ -28,7 +28,6 @@ pub(crate) fn to_wit(addr: &Address) -> WitAddress {
     }
 }
 
-
 /// Parses a numeric host of `family` without any lookup; `None` if `host`
 /// is a name.
 fn numeric_host(host: &str, family: i32) -> Result<Option<(IpAddr, u32)>, SocketError> {
@@ -137,9 +136,20 @@ impl PysocketImpl<'_> {
     ) -> Result<Vec<resolve::AddrInfo>, SocketError> {
         self.check_lookup(name)?;
         let host = name.to_owned();
-        let list = tokio::task::spawn_blocking(move || resolve::getaddrinfo(Some(&host), service.as_deref(), family, socktype, proto, flags))
-            .await
-            .map_err(|e| SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}"))))??;
+        let list = tokio::task::spawn_blocking(move || {
+            resolve::getaddrinfo(
+                Some(&host),
+                service.as_deref(),
+                family,
+                socktype,
+                proto,
+                flags,
+            )
+        })
+        .await
+        .map_err(|e| {
+            SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}")))
+        })??;
         for purpose in [Purpose::Connect, Purpose::Bind] {
             let ports = self.ctx.policy().name_ports(purpose, name);
             for ai in &list {
@@ -153,7 +163,12 @@ impl PysocketImpl<'_> {
 
     /// The OS address for a guest address on a socket of `family`,
     /// resolving names and checking the policy for `purpose`.
-    pub(crate) async fn resolve_address(&mut self, addr: WitAddress, family: i32, purpose: Purpose) -> Result<Address, SocketError> {
+    pub(crate) async fn resolve_address(
+        &mut self,
+        addr: WitAddress,
+        family: i32,
+        purpose: Purpose,
+    ) -> Result<Address, SocketError> {
         let (host, port, flowinfo, scope) = match addr {
             WitAddress::Inet(a) if family == libc::AF_INET => (a.host, a.port, 0, 0),
             WitAddress::Inet6(a) if family == libc::AF_INET6 => (a.host, a.port, a.flowinfo, a.scope_id),
@@ -164,28 +179,45 @@ impl PysocketImpl<'_> {
             Some(found) => found,
             None => {
                 let list = self.lookup(&host, None, family, 0, 0, 0).await?;
-                let first = list.iter().find_map(|ai| ai.address.ip()).ok_or_else(|| NetError::Gai {
-                    code: libc::EAI_NONAME,
-                    message: "Name or service not known".into(),
-                })?;
+                let first =
+                    list.iter()
+                        .find_map(|ai| ai.address.ip())
+                        .ok_or_else(|| NetError::Gai {
+                            code: libc::EAI_NONAME,
+                            message: "Name or service not known".into(),
+                        })?;
                 (first.ip(), 0)
             }
         };
         let address = match ip {
             IpAddr::V4(ip) => Address::Inet(SocketAddrV4::new(ip, port)),
-            IpAddr::V6(ip) => Address::Inet6(SocketAddrV6::new(ip, port, flowinfo, if scope != 0 { scope } else { numeric_scope })),
+            IpAddr::V6(ip) => Address::Inet6(SocketAddrV6::new(
+                ip,
+                port,
+                flowinfo,
+                if scope != 0 { scope } else { numeric_scope },
+            )),
         };
         self.check_address(purpose, &address)?;
         Ok(address)
     }
 
     /// EACCES unless the policy allows `address` for `purpose`.
-    pub(crate) fn check_address(&self, purpose: Purpose, address: &Address) -> Result<(), SocketError> {
+    pub(crate) fn check_address(
+        &self,
+        purpose: Purpose,
+        address: &Address,
+    ) -> Result<(), SocketError> {
         match address.ip() {
             Some(sa) if self.ctx.allows(purpose, sa) => Ok(()),
             Some(sa) => Err(SocketError::os(
                 libc::EACCES,
-                format!("pysocket policy: {} {} is not allowed (grant it with {})", purpose.verb(), display(sa), purpose.flag()),
+                format!(
+                    "pysocket policy: {} {} is not allowed (grant it with {})",
+                    purpose.verb(),
+                    display(sa),
+                    purpose.flag()
+                ),
             )),
             // AF_UNIX addresses are checked when they are mapped.
             None => Ok(()),

@@ -10,9 +10,16 @@ use crate::{PysocketImpl, SocketError};
 const MAX_POLL_FDS: usize = 65536;
 
 impl Host for PysocketImpl<'_> {
-    async fn poll(&mut self, requests: Vec<PollRequest>, timeout: Option<u64>) -> Result<Vec<PollReady>, SocketError> {
+    async fn poll(
+        &mut self,
+        requests: Vec<PollRequest>,
+        timeout: Option<u64>,
+    ) -> Result<Vec<PollReady>, SocketError> {
         if requests.len() > MAX_POLL_FDS {
-            return Err(crate::net::NetError::Invalid(format!("too many file descriptors to poll (at most {MAX_POLL_FDS})")).into());
+            return Err(crate::net::NetError::Invalid(format!(
+                "too many file descriptors to poll (at most {MAX_POLL_FDS})"
+            ))
+            .into());
         }
         let entries: Vec<PollEntry> = requests
             .iter()
@@ -28,6 +35,9 @@ impl Host for PysocketImpl<'_> {
             Some(ns) => Wait::Until(tokio::time::Instant::now() + duration(ns)),
         };
         let ready = poll(&entries, wait).await?;
-        Ok(ready.into_iter().map(|(fd, revents)| PollReady { fd, revents }).collect())
+        Ok(ready
+            .into_iter()
+            .map(|(fd, revents)| PollReady { fd, revents })
+            .collect())
     }
 }

@@ -18,7 +18,9 @@ fn entry(e: resolve::HostEntry) -> HostEntry {
 }
 
 /// Runs a blocking resolver call in the blocking pool.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, NetError> + Send + 'static) -> R<T> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, NetError> + Send + 'static,
+) -> R<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}"))))?
@@ -27,17 +29,34 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, NetError> + S
 
 /// A numeric address for getnameinfo: CPython accepts only numeric hosts.
 fn numeric_address(addr: WitAddress) -> R<Address> {
-    let not_numeric = || SocketError::from(NetError::Gai { code: libc::EAI_NONAME, message: "Name or service not known".into() });
+    let not_numeric = || {
+        SocketError::from(NetError::Gai {
+            code: libc::EAI_NONAME,
+            message: "Name or service not known".into(),
+        })
+    };
     match addr {
         WitAddress::Inet(a) => {
             let ip: Ipv4Addr = a.host.parse().map_err(|_| not_numeric())?;
             Ok(Address::Inet(SocketAddrV4::new(ip, a.port)))
         }
         WitAddress::Inet6(a) => {
-            let ip: Ipv6Addr = a.host.split('%').next().unwrap_or_default().parse().map_err(|_| not_numeric())?;
-            Ok(Address::Inet6(SocketAddrV6::new(ip, a.port, a.flowinfo, a.scope_id)))
+            let ip: Ipv6Addr = a
+                .host
+                .split('%')
+                .next()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|_| not_numeric())?;
+            Ok(Address::Inet6(SocketAddrV6::new(
+                ip, a.port, a.flowinfo, a.scope_id,
+            )))
         }
-        WitAddress::Unix(_) => Err(NetError::Gai { code: libc::EAI_FAMILY, message: "ai_family not supported".into() }.into()),
+        WitAddress::Unix(_) => Err(NetError::Gai {
+            code: libc::EAI_FAMILY,
+            message: "ai_family not supported".into(),
+        }
+        .into()),
     }
 }
 
@@ -46,7 +65,10 @@ impl PysocketImpl<'_> {
         if self.ctx.policy().dns_allowed() {
             Ok(())
         } else {
-            Err(SocketError::os(libc::EACCES, "pysocket policy: reverse lookups are not allowed (grant them with --allow-dns)"))
+            Err(SocketError::os(
+                libc::EACCES,
+                "pysocket policy: reverse lookups are not allowed (grant them with --allow-dns)",
+            ))
         }
     }
 }
@@ -71,10 +93,21 @@ impl Host for PysocketImpl<'_> {
         };
         let list = if numeric || flags & libc::AI_NUMERICHOST != 0 {
             let host = host.clone();
-            blocking(move || resolve::getaddrinfo(host.as_deref(), port.as_deref(), family, socket_type, proto, flags)).await?
+            blocking(move || {
+                resolve::getaddrinfo(
+                    host.as_deref(),
+                    port.as_deref(),
+                    family,
+                    socket_type,
+                    proto,
+                    flags,
+                )
+            })
+            .await?
         } else {
             let name = host.unwrap_or_default();
-            self.lookup(&name, port, family, socket_type, proto, flags).await?
+            self.lookup(&name, port, family, socket_type, proto, flags)
+                .await?
         };
         Ok(list
             .into_iter()
@@ -101,14 +134,19 @@ impl Host for PysocketImpl<'_> {
         if name.parse::<Ipv4Addr>().is_err() {
             self.check_lookup(&name)?;
         }
-        blocking(move || resolve::gethostbyname_ex(&name)).await.map(entry)
+        blocking(move || resolve::gethostbyname_ex(&name))
+            .await
+            .map(entry)
     }
 
     async fn gethostbyaddr(&mut self, address: String) -> R<HostEntry> {
         self.check_reverse_lookup()?;
         blocking(move || {
             let list = resolve::getaddrinfo(Some(&address), None, 0, 0, 0, 0)?;
-            let first = list.into_iter().next().ok_or(NetError::Herror { code: 1, message: "Unknown host".into() })?;
+            let first = list.into_iter().next().ok_or(NetError::Herror {
+                code: 1,
+                message: "Unknown host".into(),
+            })?;
             resolve::gethostbyaddr(&first.address)
         })
         .await

@@ -1,10 +1,12 @@
 //! `pysocket:socket/socket`: socket objects.
 
 use super::duration;
-use crate::bindings::socket::{AncillaryItem, Host, HostSocket, ReceivedMessage, SockoptValue, SocketInfo};
+use crate::bindings::socket::{
+    AncillaryItem, Host, HostSocket, ReceivedMessage, SocketInfo, SockoptValue,
+};
 use crate::bindings::types::Address as WitAddress;
-use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
 use crate::net::msg::{ControlIn, ControlOut};
+use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
 use crate::net::{options, Address, NetError, Sock};
 use crate::policy::Purpose;
 use crate::{PysocketImpl, SocketError};
@@ -43,8 +45,13 @@ fn check_kind(family: i32, sock_type: i32) -> R<()> {
     match sock_type {
         libc::SOCK_STREAM | libc::SOCK_DGRAM => Ok(()),
         libc::SOCK_SEQPACKET if family == libc::AF_UNIX => Ok(()),
-        libc::SOCK_RAW | SOCK_PACKET => Err(SocketError::os(libc::EACCES, "pysocket refuses raw sockets: they could let the guest leave its network sandbox")),
-        libc::SOCK_SEQPACKET | libc::SOCK_RDM | libc::SOCK_DCCP => Err(NetError::errno(libc::ESOCKTNOSUPPORT).into()),
+        libc::SOCK_RAW | SOCK_PACKET => Err(SocketError::os(
+            libc::EACCES,
+            "pysocket refuses raw sockets: they could let the guest leave its network sandbox",
+        )),
+        libc::SOCK_SEQPACKET | libc::SOCK_RDM | libc::SOCK_DCCP => {
+            Err(NetError::errno(libc::ESOCKTNOSUPPORT).into())
+        }
         // What Linux says of a type it does not know.
         _ => Err(NetError::errno(libc::EINVAL).into()),
     }
@@ -52,7 +59,10 @@ fn check_kind(family: i32, sock_type: i32) -> R<()> {
 
 impl PysocketImpl<'_> {
     fn fd_of(&self, handle: &Resource<SocketHandle>) -> R<u32> {
-        self.table.get(handle)?.fd.ok_or_else(|| NetError::bad_fd().into())
+        self.table
+            .get(handle)?
+            .fd
+            .ok_or_else(|| NetError::bad_fd().into())
     }
 
     fn sock(&self, handle: &Resource<SocketHandle>) -> R<Arc<Sock>> {
@@ -61,7 +71,10 @@ impl PysocketImpl<'_> {
     }
 
     fn new_handle(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
-        Ok(self.table.push(SocketHandle { fd: Some(fd), attached: false })?)
+        Ok(self.table.push(SocketHandle {
+            fd: Some(fd),
+            attached: false,
+        })?)
     }
 
     fn max_read(&self, bufsize: u32) -> usize {
@@ -76,7 +89,9 @@ impl PysocketImpl<'_> {
         }
         let local = sock.local_addr()?;
         match Address::from_sockaddr(&local) {
-            Some(addr) if addr.ip().is_some_and(|sa| sa.port() == 0) => self.check_address(Purpose::Bind, &addr),
+            Some(addr) if addr.ip().is_some_and(|sa| sa.port() == 0) => {
+                self.check_address(Purpose::Bind, &addr)
+            }
             _ => Ok(()),
         }
     }
@@ -93,7 +108,9 @@ impl PysocketImpl<'_> {
     fn adopt_fds(&mut self, fds: Vec<std::os::fd::OwnedFd>) -> Vec<u32> {
         let mut out = Vec::with_capacity(fds.len());
         for fd in fds {
-            let Ok(sock) = Sock::from_os(Socket::from(fd)) else { continue };
+            let Ok(sock) = Sock::from_os(Socket::from(fd)) else {
+                continue;
+            };
             if let Ok(n) = self.ctx.fds.insert(sock) {
                 out.push(n);
             }
@@ -106,7 +123,11 @@ impl HostSocket for PysocketImpl<'_> {
     fn create(&mut self, family: i32, socket_type: i32, proto: i32) -> R<Resource<SocketHandle>> {
         let base_type = socket_type & !TYPE_FLAGS;
         check_kind(family, base_type)?;
-        let os = Socket::new_raw(Domain::from(family), Type::from(base_type | TYPE_FLAGS), if proto == 0 { None } else { Some(proto.into()) })?;
+        let os = Socket::new_raw(
+            Domain::from(family),
+            Type::from(base_type | TYPE_FLAGS),
+            if proto == 0 { None } else { Some(proto.into()) },
+        )?;
         let sock = Sock::new(os, family, base_type, proto)?;
         if socket_type & libc::SOCK_NONBLOCK != 0 {
             sock.set_timeout(Some(std::time::Duration::ZERO));
@@ -133,13 +154,17 @@ impl HostSocket for PysocketImpl<'_> {
             family,
             socket_type,
             proto,
-            timeout: sock.timeout().map(|t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
+            timeout: sock
+                .timeout()
+                .map(|t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
         })
     }
 
     async fn bind(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
         let sock = self.sock(&this)?;
-        let addr = self.resolve_address(address, sock.family(), Purpose::Bind).await?;
+        let addr = self
+            .resolve_address(address, sock.family(), Purpose::Bind)
+            .await?;
         Ok(sock.bind(&addr.to_sockaddr()?)?)
     }
 
@@ -159,7 +184,9 @@ impl HostSocket for PysocketImpl<'_> {
 
     async fn connect(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
         let sock = self.sock(&this)?;
-        let addr = self.resolve_address(address, sock.family(), Purpose::Connect).await?;
+        let addr = self
+            .resolve_address(address, sock.family(), Purpose::Connect)
+            .await?;
         Ok(sock.connect(&addr.to_sockaddr()?).await?)
     }
 
@@ -178,23 +205,43 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(sock.recv(self.max_read(bufsize), flags).await?)
     }
 
-    async fn recvfrom(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<(Vec<u8>, Option<WitAddress>)> {
+    async fn recvfrom(
+        &mut self,
+        this: Resource<SocketHandle>,
+        bufsize: u32,
+        flags: i32,
+    ) -> R<(Vec<u8>, Option<WitAddress>)> {
         let sock = self.sock(&this)?;
         let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
-        Ok((data, Address::from_sockaddr(&from).map(|a| self.address_to_wit(&a))))
+        Ok((
+            data,
+            Address::from_sockaddr(&from).map(|a| self.address_to_wit(&a)),
+        ))
     }
 
-    async fn recvmsg(&mut self, this: Resource<SocketHandle>, bufsize: u32, ancbufsize: u32, flags: i32) -> R<ReceivedMessage> {
+    async fn recvmsg(
+        &mut self,
+        this: Resource<SocketHandle>,
+        bufsize: u32,
+        ancbufsize: u32,
+        flags: i32,
+    ) -> R<ReceivedMessage> {
         let sock = self.sock(&this)?;
         let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
-        let got = sock.recv_msg(self.max_read(bufsize), ancbufsize, flags).await?;
+        let got = sock
+            .recv_msg(self.max_read(bufsize), ancbufsize, flags)
+            .await?;
         let mut ancillary = Vec::with_capacity(got.control.len());
         for item in got.control {
             ancillary.push(match item {
                 ControlIn::Rights(fds) => AncillaryItem {
                     level: libc::SOL_SOCKET,
                     kind: libc::SCM_RIGHTS,
-                    data: self.adopt_fds(fds).iter().flat_map(|fd| (*fd as i32).to_ne_bytes()).collect(),
+                    data: self
+                        .adopt_fds(fds)
+                        .iter()
+                        .flat_map(|fd| (*fd as i32).to_ne_bytes())
+                        .collect(),
                 },
                 ControlIn::Other { level, kind, data } => AncillaryItem { level, kind, data },
             });
@@ -203,7 +250,11 @@ impl HostSocket for PysocketImpl<'_> {
             data: got.data,
             ancillary,
             flags: got.flags,
-            address: got.from.as_ref().and_then(Address::from_sockaddr).map(|a| self.address_to_wit(&a)),
+            address: got
+                .from
+                .as_ref()
+                .and_then(Address::from_sockaddr)
+                .map(|a| self.address_to_wit(&a)),
         })
     }
 
@@ -217,9 +268,17 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(sock.send_all(&data, flags).await?)
     }
 
-    async fn sendto(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32, address: WitAddress) -> R<u32> {
+    async fn sendto(
+        &mut self,
+        this: Resource<SocketHandle>,
+        data: Vec<u8>,
+        flags: i32,
+        address: WitAddress,
+    ) -> R<u32> {
         let sock = self.sock(&this)?;
-        let addr = self.resolve_address(address, sock.family(), Purpose::Connect).await?;
+        let addr = self
+            .resolve_address(address, sock.family(), Purpose::Connect)
+            .await?;
         Ok(sock.send_to(&data, flags, &addr.to_sockaddr()?).await? as u32)
     }
 
@@ -233,7 +292,11 @@ impl HostSocket for PysocketImpl<'_> {
     ) -> R<u32> {
         let sock = self.sock(&this)?;
         let to = match address {
-            Some(a) => Some(self.resolve_address(a, sock.family(), Purpose::Connect).await?.to_sockaddr()?),
+            Some(a) => Some(
+                self.resolve_address(a, sock.family(), Purpose::Connect)
+                    .await?
+                    .to_sockaddr()?,
+            ),
             None => None,
         };
         // The sockets passed must stay open until the message is sent.
@@ -243,20 +306,32 @@ impl HostSocket for PysocketImpl<'_> {
             if item.level == libc::SOL_SOCKET && item.kind == libc::SCM_RIGHTS {
                 let mut raw = Vec::new();
                 for chunk in item.data.chunks(4) {
-                    let bytes: [u8; 4] = chunk.try_into().map_err(|_| NetError::errno(libc::EINVAL))?;
-                    let guest_fd = u32::try_from(i32::from_ne_bytes(bytes)).map_err(|_| NetError::bad_fd())?;
+                    let bytes: [u8; 4] = chunk
+                        .try_into()
+                        .map_err(|_| NetError::errno(libc::EINVAL))?;
+                    let guest_fd =
+                        u32::try_from(i32::from_ne_bytes(bytes)).map_err(|_| NetError::bad_fd())?;
                     let s = self.ctx.fds.get(guest_fd)?;
                     raw.push(s.raw_fd());
                     passed.push(s);
                 }
                 control.push(ControlOut::Rights(raw));
             } else if item.level == libc::SOL_SOCKET && item.kind == libc::SCM_CREDENTIALS {
-                return Err(SocketError::os(libc::EACCES, "pysocket refuses SCM_CREDENTIALS: the guest would speak for the host process"));
+                return Err(SocketError::os(
+                    libc::EACCES,
+                    "pysocket refuses SCM_CREDENTIALS: the guest would speak for the host process",
+                ));
             } else {
-                control.push(ControlOut::Other { level: item.level, kind: item.kind, data: item.data });
+                control.push(ControlOut::Other {
+                    level: item.level,
+                    kind: item.kind,
+                    data: item.data,
+                });
             }
         }
-        let n = sock.send_msg(&buffers, &control, flags, to.as_ref()).await?;
+        let n = sock
+            .send_msg(&buffers, &control, flags, to.as_ref())
+            .await?;
         drop(passed);
         Ok(n as u32)
     }
@@ -270,7 +345,13 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(())
     }
 
-    fn setsockopt(&mut self, this: Resource<SocketHandle>, level: i32, name: i32, value: SockoptValue) -> R<()> {
+    fn setsockopt(
+        &mut self,
+        this: Resource<SocketHandle>,
+        level: i32,
+        name: i32,
+        value: SockoptValue,
+    ) -> R<()> {
         let sock = self.sock(&this)?;
         options::check_set(level, name)?;
         let fd = sock.raw_fd();
@@ -288,10 +369,19 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(get_int_opt(sock.raw_fd(), level, name)?)
     }
 
-    fn getsockopt_bytes(&mut self, this: Resource<SocketHandle>, level: i32, name: i32, buflen: u32) -> R<Vec<u8>> {
+    fn getsockopt_bytes(
+        &mut self,
+        this: Resource<SocketHandle>,
+        level: i32,
+        name: i32,
+        buflen: u32,
+    ) -> R<Vec<u8>> {
         let sock = self.sock(&this)?;
         if !(1..=1024).contains(&buflen) {
-            return Err(SocketError::os(libc::EINVAL, "getsockopt buflen out of range"));
+            return Err(SocketError::os(
+                libc::EINVAL,
+                "getsockopt buflen out of range",
+            ));
         }
         options::check_get(level, name)?;
         Ok(get_bytes_opt(sock.raw_fd(), level, name, buflen as usize)?)
@@ -327,19 +417,36 @@ impl HostSocket for PysocketImpl<'_> {
 
 /// A new descriptor for the same OS socket, with the same timeout.
 fn dup_sock(this: &mut PysocketImpl<'_>, sock: &Sock) -> R<u32> {
-    let copy = Sock::new(sock.dup_os()?, sock.family(), sock.sock_type(), sock.proto())?;
+    let copy = Sock::new(
+        sock.dup_os()?,
+        sock.family(),
+        sock.sock_type(),
+        sock.proto(),
+    )?;
     copy.set_timeout(sock.timeout());
     Ok(this.ctx.fds.insert(copy)?)
 }
 
 impl Host for PysocketImpl<'_> {
-    fn socketpair(&mut self, family: i32, socket_type: i32, proto: i32) -> R<(Resource<SocketHandle>, Resource<SocketHandle>)> {
+    fn socketpair(
+        &mut self,
+        family: i32,
+        socket_type: i32,
+        proto: i32,
+    ) -> R<(Resource<SocketHandle>, Resource<SocketHandle>)> {
         let base_type = socket_type & !TYPE_FLAGS;
         if family != libc::AF_UNIX {
-            return Err(SocketError::os(libc::EOPNOTSUPP, "Operation not supported (socketpair needs AF_UNIX)"));
+            return Err(SocketError::os(
+                libc::EOPNOTSUPP,
+                "Operation not supported (socketpair needs AF_UNIX)",
+            ));
         }
         check_kind(family, base_type)?;
-        let (a, b) = Socket::pair_raw(Domain::from(family), Type::from(base_type | TYPE_FLAGS), if proto == 0 { None } else { Some(proto.into()) })?;
+        let (a, b) = Socket::pair_raw(
+            Domain::from(family),
+            Type::from(base_type | TYPE_FLAGS),
+            if proto == 0 { None } else { Some(proto.into()) },
+        )?;
         let mut fds = Vec::with_capacity(2);
         for os in [a, b] {
             let sock = Sock::new(os, family, base_type, proto)?;
@@ -361,7 +468,10 @@ impl Host for PysocketImpl<'_> {
 
     fn attach(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
         self.ctx.fds.get(fd)?;
-        Ok(self.table.push(SocketHandle { fd: Some(fd), attached: true })?)
+        Ok(self.table.push(SocketHandle {
+            fd: Some(fd),
+            attached: true,
+        })?)
     }
 
     fn dup_fd(&mut self, fd: u32) -> R<u32> {

@@ -130,7 +130,10 @@ mod tests {
     fn unix_paths_round_trip() {
         for path in [&b"/tmp/x.sock"[..], b"\0abstract", b""] {
             let sa = Address::Unix(path.to_vec()).to_sockaddr().unwrap();
-            assert_eq!(Address::from_sockaddr(&sa), Some(Address::Unix(path.to_vec())));
+            assert_eq!(
+                Address::from_sockaddr(&sa),
+                Some(Address::Unix(path.to_vec()))
+            );
         }
     }
 

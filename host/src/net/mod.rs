@@ -9,8 +9,8 @@
 compile_error!("pysocket-host currently supports Linux hosts only");
 
 pub mod addr;
-pub mod msg;
 pub mod error;
+pub mod msg;
 pub mod options;
 pub mod poll;
 pub mod resolve;

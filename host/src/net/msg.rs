@@ -12,7 +12,11 @@ pub enum ControlOut {
     /// SCM_RIGHTS: OS descriptors to pass.
     Rights(Vec<RawFd>),
     /// Any other item, passed as is.
-    Other { level: i32, kind: i32, data: Vec<u8> },
+    Other {
+        level: i32,
+        kind: i32,
+        data: Vec<u8>,
+    },
 }
 
 /// One ancillary item received.
@@ -20,7 +24,11 @@ pub enum ControlOut {
 pub enum ControlIn {
     /// SCM_RIGHTS: descriptors now owned by us.
     Rights(Vec<OwnedFd>),
-    Other { level: i32, kind: i32, data: Vec<u8> },
+    Other {
+        level: i32,
+        kind: i32,
+        data: Vec<u8>,
+    },
 }
 
 /// What `recvmsg` got.
@@ -34,7 +42,11 @@ pub struct Received {
 
 fn payload(item: &ControlOut) -> (i32, i32, Vec<u8>) {
     match item {
-        ControlOut::Rights(fds) => (libc::SOL_SOCKET, libc::SCM_RIGHTS, fds.iter().flat_map(|fd| fd.to_ne_bytes()).collect()),
+        ControlOut::Rights(fds) => (
+            libc::SOL_SOCKET,
+            libc::SCM_RIGHTS,
+            fds.iter().flat_map(|fd| fd.to_ne_bytes()).collect(),
+        ),
         ControlOut::Other { level, kind, data } => (*level, *kind, data.clone()),
     }
 }
@@ -44,7 +56,8 @@ fn control_buffer(items: &[ControlOut]) -> NetResult<(Vec<u64>, usize)> {
     let payloads: Vec<_> = items.iter().map(payload).collect();
     let mut total = 0usize;
     for (_, _, data) in &payloads {
-        let len = u32::try_from(data.len()).map_err(|_| NetError::Overflow("ancillary data item too large".into()))?;
+        let len = u32::try_from(data.len())
+            .map_err(|_| NetError::Overflow("ancillary data item too large".into()))?;
         // SAFETY: CMSG_SPACE is a pure size computation.
         total += unsafe { libc::CMSG_SPACE(len) } as usize;
     }
@@ -77,7 +90,13 @@ fn control_buffer(items: &[ControlOut]) -> NetResult<(Vec<u64>, usize)> {
 impl Sock {
     /// `sendmsg(2)`: gathers `buffers`, with ancillary `control`, to `to`
     /// (or the connected peer).
-    pub async fn send_msg(&self, buffers: &[Vec<u8>], control: &[ControlOut], flags: i32, to: Option<&SockAddr>) -> NetResult<usize> {
+    pub async fn send_msg(
+        &self,
+        buffers: &[Vec<u8>],
+        control: &[ControlOut],
+        flags: i32,
+        to: Option<&SockAddr>,
+    ) -> NetResult<usize> {
         let (mut control_buf, control_len) = control_buffer(control)?;
         let wait = self.wait_for_call(flags);
         self.call(Interest::WRITABLE, wait, |s| {
@@ -102,7 +121,11 @@ impl Sock {
                     msg.msg_control = control_buf.as_mut_ptr().cast();
                     msg.msg_controllen = control_len as _;
                 }
-                let n = libc::sendmsg(std::os::fd::AsRawFd::as_raw_fd(s), &msg, flags | libc::MSG_NOSIGNAL);
+                let n = libc::sendmsg(
+                    std::os::fd::AsRawFd::as_raw_fd(s),
+                    &msg,
+                    flags | libc::MSG_NOSIGNAL,
+                );
                 if n < 0 {
                     Err(std::io::Error::last_os_error())
                 } else {
@@ -138,7 +161,11 @@ impl Sock {
                             msg.msg_control = control.as_mut_ptr().cast();
                             msg.msg_controllen = ancbufsize as _;
                         }
-                        let n = libc::recvmsg(std::os::fd::AsRawFd::as_raw_fd(s), &mut msg, flags | libc::MSG_CMSG_CLOEXEC);
+                        let n = libc::recvmsg(
+                            std::os::fd::AsRawFd::as_raw_fd(s),
+                            &mut msg,
+                            flags | libc::MSG_CMSG_CLOEXEC,
+                        );
                         if n < 0 {
                             return Err(std::io::Error::last_os_error());
                         }

@@ -166,10 +166,22 @@ mod tests {
         assert!(check_set(SOL_SOCKET, 2).is_ok());
         assert!(check_set(IPPROTO_TCP, 1).is_ok());
         assert!(check_get(SOL_SOCKET, 3).is_ok());
-        assert_eq!(check_set(SOL_SOCKET, 3).unwrap_err().raw_errno(), Some(libc::ENOPROTOOPT));
-        assert_eq!(check_set(SOL_SOCKET, 25).unwrap_err().raw_errno(), Some(libc::EACCES));
-        assert_eq!(check_set(IPPROTO_IP, 19).unwrap_err().raw_errno(), Some(libc::EACCES));
-        assert_eq!(check_get(99, 99).unwrap_err().raw_errno(), Some(libc::ENOPROTOOPT));
+        assert_eq!(
+            check_set(SOL_SOCKET, 3).unwrap_err().raw_errno(),
+            Some(libc::ENOPROTOOPT)
+        );
+        assert_eq!(
+            check_set(SOL_SOCKET, 25).unwrap_err().raw_errno(),
+            Some(libc::EACCES)
+        );
+        assert_eq!(
+            check_set(IPPROTO_IP, 19).unwrap_err().raw_errno(),
+            Some(libc::EACCES)
+        );
+        assert_eq!(
+            check_get(99, 99).unwrap_err().raw_errno(),
+            Some(libc::ENOPROTOOPT)
+        );
     }
 
     #[test]

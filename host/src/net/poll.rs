@@ -65,7 +65,11 @@ fn poll_now(entries: &[PollEntry]) -> NetResult<Vec<(u32, u16)>> {
         .iter()
         .zip(&fds)
         .filter_map(|(e, p)| {
-            let revents = if e.sock.is_none() { POLLNVAL } else { p.revents as u16 };
+            let revents = if e.sock.is_none() {
+                POLLNVAL
+            } else {
+                p.revents as u16
+            };
             (revents != 0).then_some((e.fd, revents))
         })
         .collect())
@@ -89,7 +93,10 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
         .iter()
         .filter_map(|e| e.sock.as_deref().map(|s| (s, interest_of(e.events))))
         .collect();
-    let regs = socks.iter().map(|(s, i)| Ok((s.io()?, *i))).collect::<NetResult<Vec<_>>>()?;
+    let regs = socks
+        .iter()
+        .map(|(s, i)| Ok((s.io()?, *i)))
+        .collect::<NetResult<Vec<_>>>()?;
     let mut waits: Vec<_> = regs.iter().map(|(io, i)| Box::pin(io.ready(*i))).collect();
     let any = poll_fn(|cx| {
         for w in waits.iter_mut() {

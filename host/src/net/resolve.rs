@@ -41,7 +41,9 @@ fn gai_error(code: c_int) -> NetError {
         return NetError::Io(std::io::Error::last_os_error());
     }
     // SAFETY: gai_strerror returns a static NUL-terminated string.
-    let message = unsafe { CStr::from_ptr(libc::gai_strerror(code)) }.to_string_lossy().into_owned();
+    let message = unsafe { CStr::from_ptr(libc::gai_strerror(code)) }
+        .to_string_lossy()
+        .into_owned();
     NetError::Gai { code, message }
 }
 
@@ -85,12 +87,18 @@ pub fn getaddrinfo(
             String::new()
         } else {
             // SAFETY: NUL-terminated string owned by the list.
-            unsafe { CStr::from_ptr(ai.ai_canonname) }.to_string_lossy().into_owned()
+            unsafe { CStr::from_ptr(ai.ai_canonname) }
+                .to_string_lossy()
+                .into_owned()
         };
         // SAFETY: ai_addr points to ai_addrlen bytes of a sockaddr.
         let sa = unsafe {
             SockAddr::try_init(|storage, len| {
-                std::ptr::copy_nonoverlapping(ai.ai_addr as *const u8, storage as *mut u8, ai.ai_addrlen as usize);
+                std::ptr::copy_nonoverlapping(
+                    ai.ai_addr as *const u8,
+                    storage as *mut u8,
+                    ai.ai_addrlen as usize,
+                );
                 *len = ai.ai_addrlen;
                 Ok(())
             })
@@ -135,7 +143,10 @@ pub fn getnameinfo(addr: &SockAddr, flags: i32) -> NetResult<(String, String)> {
     }
     // SAFETY: getnameinfo NUL-terminates both on success.
     let (h, s) = unsafe { (CStr::from_ptr(host.as_ptr()), CStr::from_ptr(serv.as_ptr())) };
-    Ok((h.to_string_lossy().into_owned(), s.to_string_lossy().into_owned()))
+    Ok((
+        h.to_string_lossy().into_owned(),
+        s.to_string_lossy().into_owned(),
+    ))
 }
 
 extern "C" {
@@ -161,7 +172,9 @@ extern "C" {
 
 fn herror(code: c_int) -> NetError {
     // SAFETY: hstrerror returns a static NUL-terminated string.
-    let message = unsafe { CStr::from_ptr(libc::hstrerror(code)) }.to_string_lossy().into_owned();
+    let message = unsafe { CStr::from_ptr(libc::hstrerror(code)) }
+        .to_string_lossy()
+        .into_owned();
     NetError::Herror { code, message }
 }
 
@@ -203,7 +216,15 @@ unsafe fn host_entry(h: &libc::hostent) -> HostEntry {
 }
 
 /// Runs a `gethostby*_r` call with a growing buffer.
-fn with_hostent(mut call: impl FnMut(*mut libc::hostent, *mut c_char, usize, *mut *mut libc::hostent, *mut c_int) -> c_int) -> NetResult<HostEntry> {
+fn with_hostent(
+    mut call: impl FnMut(
+        *mut libc::hostent,
+        *mut c_char,
+        usize,
+        *mut *mut libc::hostent,
+        *mut c_int,
+    ) -> c_int,
+) -> NetResult<HostEntry> {
     let mut buflen = 16 * 1024;
     loop {
         let mut buf = vec![0 as c_char; buflen];
@@ -230,7 +251,9 @@ pub fn gethostbyname_ex(name: &str) -> NetResult<HostEntry> {
     getaddrinfo(Some(name), None, libc::AF_INET, 0, 0, 0)?;
     let name_c = c_string(name, "host name")?;
     // SAFETY: all pointers come from `with_hostent` and are valid.
-    with_hostent(|ent, buf, len, res, herr| unsafe { gethostbyname_r(name_c.as_ptr(), ent, buf, len, res, herr) })
+    with_hostent(|ent, buf, len, res, herr| unsafe {
+        gethostbyname_r(name_c.as_ptr(), ent, buf, len, res, herr)
+    })
 }
 
 /// `gethostbyaddr(ip)`: the reverse lookup of a numeric address.
@@ -242,7 +265,16 @@ pub fn gethostbyaddr(address: &Address) -> NetResult<HostEntry> {
     };
     // SAFETY: `bytes` holds an in_addr/in6_addr of the declared length.
     with_hostent(|ent, buf, len, res, herr| unsafe {
-        gethostbyaddr_r(bytes.as_ptr().cast(), bytes.len() as libc::socklen_t, kind, ent, buf, len, res, herr)
+        gethostbyaddr_r(
+            bytes.as_ptr().cast(),
+            bytes.len() as libc::socklen_t,
+            kind,
+            ent,
+            buf,
+            len,
+            res,
+            herr,
+        )
     })
 }
 
@@ -254,7 +286,9 @@ pub fn gethostname() -> NetResult<String> {
         return Err(std::io::Error::last_os_error().into());
     }
     // SAFETY: NUL-terminated on success (the buffer is larger than HOST_NAME_MAX).
-    Ok(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+    Ok(unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned())
 }
 
 /// `getservbyname(3)`: the port of a service.
@@ -263,7 +297,12 @@ pub fn getservbyname(name: &str, proto: Option<&str>) -> NetResult<u16> {
     let proto_c = proto.map(|p| c_string(p, "protocol name")).transpose()?;
     let _guard = NSS_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: valid C strings; the result is read under the lock.
-    let ent = unsafe { libc::getservbyname(name_c.as_ptr(), proto_c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())) };
+    let ent = unsafe {
+        libc::getservbyname(
+            name_c.as_ptr(),
+            proto_c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
+        )
+    };
     if ent.is_null() {
         return Err(NetError::refused(libc::ENOENT, "service/proto not found"));
     }
@@ -276,12 +315,19 @@ pub fn getservbyport(port: u16, proto: Option<&str>) -> NetResult<String> {
     let proto_c = proto.map(|p| c_string(p, "protocol name")).transpose()?;
     let _guard = NSS_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: valid arguments; the result is read under the lock.
-    let ent = unsafe { libc::getservbyport(c_int::from(port.to_be()), proto_c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())) };
+    let ent = unsafe {
+        libc::getservbyport(
+            c_int::from(port.to_be()),
+            proto_c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
+        )
+    };
     if ent.is_null() {
         return Err(NetError::refused(libc::ENOENT, "port/proto not found"));
     }
     // SAFETY: non-null result; s_name is NUL-terminated.
-    Ok(unsafe { CStr::from_ptr((*ent).s_name) }.to_string_lossy().into_owned())
+    Ok(unsafe { CStr::from_ptr((*ent).s_name) }
+        .to_string_lossy()
+        .into_owned())
 }
 
 /// `getprotobyname(3)`.
@@ -308,7 +354,12 @@ pub fn if_nameindex() -> NetResult<Vec<(u32, String)>> {
         let mut out = Vec::new();
         let mut cur = list;
         while (*cur).if_index != 0 {
-            out.push(((*cur).if_index, CStr::from_ptr((*cur).if_name).to_string_lossy().into_owned()));
+            out.push((
+                (*cur).if_index,
+                CStr::from_ptr((*cur).if_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            ));
             cur = cur.add(1);
         }
         libc::if_freenameindex(list);
@@ -322,7 +373,15 @@ mod tests {
 
     #[test]
     fn numeric_lookup_needs_no_resolver() {
-        let r = getaddrinfo(Some("127.0.0.1"), Some("80"), libc::AF_INET, libc::SOCK_STREAM, 0, libc::AI_NUMERICHOST).unwrap();
+        let r = getaddrinfo(
+            Some("127.0.0.1"),
+            Some("80"),
+            libc::AF_INET,
+            libc::SOCK_STREAM,
+            0,
+            libc::AI_NUMERICHOST,
+        )
+        .unwrap();
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].address, Address::Inet("127.0.0.1:80".parse().unwrap()));
     }
@@ -330,7 +389,16 @@ mod tests {
     #[test]
     fn bad_service_is_a_gaierror() {
         let e = getaddrinfo(Some("127.0.0.1"), Some("no-such-service-x"), 0, 0, 0, 0).unwrap_err();
-        assert!(matches!(e, NetError::Gai { code: libc::EAI_SERVICE, .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                NetError::Gai {
+                    code: libc::EAI_SERVICE,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@
 
 use super::error::{NetError, NetResult};
 use socket2::{SockAddr, Socket};
-use std::io;
 use std::future::Future;
+use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -95,8 +95,13 @@ impl Sock {
         // SAFETY: `self.socket` owns the descriptor and outlives the
         // registration (field order; `reset_registration` drops it early),
         // and the descriptor is never replaced.
-        let io = unsafe { AsyncFd::register_with_interest(FdRef(self.raw_fd()), Interest::READABLE | Interest::WRITABLE) }
-            .map_err(|e| NetError::Io(e.into_parts().1))?;
+        let io = unsafe {
+            AsyncFd::register_with_interest(
+                FdRef(self.raw_fd()),
+                Interest::READABLE | Interest::WRITABLE,
+            )
+        }
+        .map_err(|e| NetError::Io(e.into_parts().1))?;
         let io = Arc::new(io);
         *slot = Some(io.clone());
         Ok(io)
@@ -106,7 +111,10 @@ impl Sock {
     /// and sees the socket's current state instead of stale "closed" or
     /// "error" readiness (which tokio never clears) from an earlier failure.
     fn reset_registration(&self) {
-        self.registration.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.registration
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 
     /// The underlying OS socket.
@@ -140,7 +148,9 @@ impl Sock {
     }
 
     pub fn set_timeout(&self, timeout: Option<Duration>) {
-        let ns = timeout.map_or(NO_TIMEOUT, |t| u64::try_from(t.as_nanos()).unwrap_or(NO_TIMEOUT - 1));
+        let ns = timeout.map_or(NO_TIMEOUT, |t| {
+            u64::try_from(t.as_nanos()).unwrap_or(NO_TIMEOUT - 1)
+        });
         self.timeout_ns.store(ns, Ordering::Relaxed);
     }
 
@@ -158,9 +168,16 @@ impl Sock {
 
     /// CPython's `sock_call_ex`: run `op`; while it would block, wait for
     /// `interest` (bounded by `wait`) and run it again. EINTR is retried.
-    pub async fn call<T>(&self, interest: Interest, wait: Wait, mut op: impl FnMut(&Socket) -> io::Result<T>) -> NetResult<T> {
+    pub async fn call<T>(
+        &self,
+        interest: Interest,
+        wait: Wait,
+        mut op: impl FnMut(&Socket) -> io::Result<T>,
+    ) -> NetResult<T> {
         match op(&self.socket) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e)
+                if e.kind() == io::ErrorKind::WouldBlock
+                    || e.kind() == io::ErrorKind::Interrupted => {}
             other => return other.map_err(NetError::Io),
         }
         let io = self.io()?;
@@ -200,7 +217,12 @@ impl Sock {
     /// Clears cached readiness after an operation found the socket not ready.
     pub fn clear_readiness(&self, interest: Interest) {
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let Some(io) = self.registration.lock().unwrap_or_else(|e| e.into_inner()).clone() else {
+        let Some(io) = self
+            .registration
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        else {
             return;
         };
         let mut ready = std::pin::pin!(io.ready(interest));
@@ -225,7 +247,10 @@ impl Sock {
         let wait = self.wait_for_call(0);
         match self.socket().connect(addr) {
             Ok(()) => return Ok(()),
-            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) || e.raw_os_error() == Some(libc::EINTR) => {
+            Err(e)
+                if e.raw_os_error() == Some(libc::EINPROGRESS)
+                    || e.raw_os_error() == Some(libc::EINTR) =>
+            {
                 if matches!(wait, Wait::NonBlocking) {
                     return Err(NetError::Io(e));
                 }
@@ -252,7 +277,9 @@ impl Sock {
                 None => match self.socket().peer_addr() {
                     Ok(_) => return Ok(()),
                     // Spurious wake-up: still connecting.
-                    Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => self.clear_readiness(Interest::WRITABLE),
+                    Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => {
+                        self.clear_readiness(Interest::WRITABLE)
+                    }
                     Err(e) => return Err(NetError::Io(e)),
                 },
             }
@@ -271,7 +298,9 @@ impl Sock {
         let wait = self.wait_for_call(flags);
         let mut buf = Vec::<u8>::with_capacity(len);
         let n = self
-            .call(Interest::READABLE, wait, |s| s.recv_with_flags(buf.spare_capacity_mut(), flags))
+            .call(Interest::READABLE, wait, |s| {
+                s.recv_with_flags(buf.spare_capacity_mut(), flags)
+            })
             .await?;
         // SAFETY: recv initialised the first `n` bytes of the spare capacity.
         unsafe { buf.set_len(n.min(len)) };
@@ -284,7 +313,9 @@ impl Sock {
         let wait = self.wait_for_call(flags);
         let mut buf = Vec::<u8>::with_capacity(len);
         let (n, addr) = self
-            .call(Interest::READABLE, wait, |s| s.recv_from_with_flags(buf.spare_capacity_mut(), flags))
+            .call(Interest::READABLE, wait, |s| {
+                s.recv_from_with_flags(buf.spare_capacity_mut(), flags)
+            })
             .await?;
         // SAFETY: recvfrom initialised the first `n` bytes (MSG_TRUNC may
         // report more than the buffer held, hence the clamp).
@@ -296,8 +327,10 @@ impl Sock {
     /// `send(2)`: how many bytes the OS took.
     pub async fn send(&self, data: &[u8], flags: i32) -> NetResult<usize> {
         let wait = self.wait_for_call(flags);
-        self.call(Interest::WRITABLE, wait, |s| s.send_with_flags(data, flags | libc::MSG_NOSIGNAL))
-            .await
+        self.call(Interest::WRITABLE, wait, |s| {
+            s.send_with_flags(data, flags | libc::MSG_NOSIGNAL)
+        })
+        .await
     }
 
     /// `sendall`: sends everything; the timeout covers the whole call.
@@ -305,7 +338,9 @@ impl Sock {
         let wait = self.wait_for_call(flags);
         while !data.is_empty() {
             let n = self
-                .call(Interest::WRITABLE, wait, |s| s.send_with_flags(data, flags | libc::MSG_NOSIGNAL))
+                .call(Interest::WRITABLE, wait, |s| {
+                    s.send_with_flags(data, flags | libc::MSG_NOSIGNAL)
+                })
                 .await?;
             data = &data[n..];
         }
@@ -315,8 +350,10 @@ impl Sock {
     /// `sendto(2)`.
     pub async fn send_to(&self, data: &[u8], flags: i32, addr: &SockAddr) -> NetResult<usize> {
         let wait = self.wait_for_call(flags);
-        self.call(Interest::WRITABLE, wait, |s| s.send_to_with_flags(data, addr, flags | libc::MSG_NOSIGNAL))
-            .await
+        self.call(Interest::WRITABLE, wait, |s| {
+            s.send_to_with_flags(data, addr, flags | libc::MSG_NOSIGNAL)
+        })
+        .await
     }
 
     /// `shutdown(2)`.
@@ -387,7 +424,15 @@ pub fn get_int_opt(fd: RawFd, level: i32, name: i32) -> io::Result<i32> {
     let mut value: libc::c_int = 0;
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: value and len are valid for writes of the declared size.
-    let rc = unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut libc::c_int).cast(), &mut len) };
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            (&mut value as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
     if rc < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -408,7 +453,13 @@ pub fn get_bytes_opt(fd: RawFd, level: i32, name: i32, buflen: usize) -> io::Res
 }
 
 /// `setsockopt(2)` with raw bytes (`None` = a NULL value of `len` bytes).
-pub fn set_opt(fd: RawFd, level: i32, name: i32, value: Option<&[u8]>, len: usize) -> io::Result<()> {
+pub fn set_opt(
+    fd: RawFd,
+    level: i32,
+    name: i32,
+    value: Option<&[u8]>,
+    len: usize,
+) -> io::Result<()> {
     let ptr = value.map_or(std::ptr::null(), |v| v.as_ptr().cast());
     // SAFETY: ptr is NULL or valid for `len` bytes (callers pass v.len()).
     let rc = unsafe { libc::setsockopt(fd, level, name, ptr, len as libc::socklen_t) };
@@ -431,7 +482,10 @@ mod tests {
 
     fn pair() -> (Sock, Sock) {
         let (a, b) = Socket::pair_raw(Domain::UNIX, Type::STREAM.nonblocking(), None).unwrap();
-        (Sock::new(a, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap(), Sock::new(b, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap())
+        (
+            Sock::new(a, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap(),
+            Sock::new(b, libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap(),
+        )
     }
 
     #[tokio::test]
@@ -442,14 +496,20 @@ mod tests {
         let err = a.recv(10, 0).await.unwrap_err();
         assert!(matches!(err, NetError::Timeout), "{err:?}");
         let waited = started.elapsed();
-        assert!(waited >= Duration::from_millis(90) && waited < Duration::from_secs(5), "{waited:?}");
+        assert!(
+            waited >= Duration::from_millis(90) && waited < Duration::from_secs(5),
+            "{waited:?}"
+        );
     }
 
     #[tokio::test]
     async fn non_blocking_recv_is_eagain_and_data_arrives() {
         let (a, b) = pair();
         a.set_timeout(Some(Duration::ZERO));
-        assert_eq!(a.recv(10, 0).await.unwrap_err().raw_errno(), Some(libc::EAGAIN));
+        assert_eq!(
+            a.recv(10, 0).await.unwrap_err().raw_errno(),
+            Some(libc::EAGAIN)
+        );
         b.send_all(b"hi", 0).await.unwrap();
         a.set_timeout(None);
         assert_eq!(a.recv(10, 0).await.unwrap(), b"hi");
@@ -457,9 +517,23 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn tcp_exchange_then_timeout() {
-        let new = |d: Domain| Sock::new(Socket::new_raw(d, Type::STREAM.nonblocking(), None).unwrap(), libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
+        let new = |d: Domain| {
+            Sock::new(
+                Socket::new_raw(d, Type::STREAM.nonblocking(), None).unwrap(),
+                libc::AF_INET,
+                libc::SOCK_STREAM,
+                0,
+            )
+            .unwrap()
+        };
         let l = new(Domain::IPV4);
-        l.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+        l.bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
         l.listen(8).unwrap();
         let c = new(Domain::IPV4);
         c.connect(&l.local_addr().unwrap()).await.unwrap();
@@ -471,7 +545,10 @@ mod tests {
         assert_eq!(c.recv(100, 0).await.unwrap(), b"HELLO");
         c.set_timeout(Some(Duration::from_millis(200)));
         let started = std::time::Instant::now();
-        assert!(matches!(c.recv(100, 0).await.unwrap_err(), NetError::Timeout));
+        assert!(matches!(
+            c.recv(100, 0).await.unwrap_err(),
+            NetError::Timeout
+        ));
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

@@ -72,7 +72,9 @@ impl FdTable {
 
     /// Removes `fd`; the OS socket closes when the last user lets go of it.
     pub fn remove(&mut self, fd: u32) -> NetResult<Arc<Sock>> {
-        let slot = Self::index(fd).and_then(|i| self.slots.get_mut(i)).ok_or_else(NetError::bad_fd)?;
+        let slot = Self::index(fd)
+            .and_then(|i| self.slots.get_mut(i))
+            .ok_or_else(NetError::bad_fd)?;
         let sock = slot.take().ok_or_else(NetError::bad_fd)?;
         self.open -= 1;
         while matches!(self.slots.last(), Some(None)) {
@@ -98,7 +100,10 @@ mod tests {
         assert_eq!(t.insert(sock()).unwrap(), 3);
         assert_eq!(t.insert(sock()).unwrap(), 4);
         assert_eq!(t.insert(sock()).unwrap(), 5);
-        assert_eq!(t.insert(sock()).unwrap_err().raw_errno(), Some(libc::EMFILE));
+        assert_eq!(
+            t.insert(sock()).unwrap_err().raw_errno(),
+            Some(libc::EMFILE)
+        );
         t.remove(4).unwrap();
         assert_eq!(t.insert(sock()).unwrap(), 4);
         assert_eq!(t.remove(99).unwrap_err().raw_errno(), Some(libc::EBADF));

@@ -20,7 +20,9 @@ pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
         return PathBuf::from(dir).join("pysocket");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     home.join(".cache").join("pysocket")
 }
 
@@ -40,14 +42,20 @@ fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
     let mut hasher = ShaHasher(Sha256::new());
     engine.precompile_compatibility_hash().hash(&mut hasher);
     hasher.0.update(wasm);
-    hasher.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .0
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Loads the component at `path`, compiling it only if the cache has no
 /// artifact for these bytes and this engine. Returns the component and
 /// whether it came from the cache.
 pub fn load_component(engine: &Engine, path: &Path) -> wasmtime::Result<(Component, bool)> {
-    let wasm = std::fs::read(path).map_err(|e| wasmtime::Error::msg(format!("reading {}: {e}", path.display())))?;
+    let wasm = std::fs::read(path)
+        .map_err(|e| wasmtime::Error::msg(format!("reading {}: {e}", path.display())))?;
     let dir = cache_dir();
     let artifact = dir.join(format!("{}.cwasm", cache_key(engine, &wasm)));
     if artifact.is_file() {
@@ -60,7 +68,11 @@ pub fn load_component(engine: &Engine, path: &Path) -> wasmtime::Result<(Compone
     }
     let compiled = engine.precompile_component(&wasm)?;
     if std::fs::create_dir_all(&dir).is_ok() {
-        let tmp = dir.join(format!(".{}.{}.tmp", std::process::id(), artifact.file_name().and_then(|n| n.to_str()).unwrap_or("x")));
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            std::process::id(),
+            artifact.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+        ));
         if std::fs::write(&tmp, &compiled).is_ok() {
             let _ = std::fs::rename(&tmp, &artifact);
         }

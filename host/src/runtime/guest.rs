@@ -74,11 +74,17 @@ pub struct CapturedOutput {
 
 impl CapturedOutput {
     pub fn stdout_text(&self) -> String {
-        self.stdout.as_ref().map(|p| String::from_utf8_lossy(&p.contents()).into_owned()).unwrap_or_default()
+        self.stdout
+            .as_ref()
+            .map(|p| String::from_utf8_lossy(&p.contents()).into_owned())
+            .unwrap_or_default()
     }
 
     pub fn stderr_text(&self) -> String {
-        self.stderr.as_ref().map(|p| String::from_utf8_lossy(&p.contents()).into_owned()).unwrap_or_default()
+        self.stderr
+            .as_ref()
+            .map(|p| String::from_utf8_lossy(&p.contents()).into_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -87,7 +93,12 @@ const CAPTURE_LIMIT: usize = 64 << 20;
 
 impl GuestConfig {
     /// Shares `host` with the guest at `guest`.
-    pub fn dir(mut self, host: impl Into<PathBuf>, guest: impl Into<String>, writable: bool) -> Self {
+    pub fn dir(
+        mut self,
+        host: impl Into<PathBuf>,
+        guest: impl Into<String>,
+        writable: bool,
+    ) -> Self {
         self.dirs.push(SharedDir {
             host: host.into(),
             guest: guest.into(),
@@ -97,11 +108,17 @@ impl GuestConfig {
     }
 
     /// A store for a new guest of `engine`, yielding every epoch tick.
-    pub fn new_store(&self, engine: &Engine) -> wasmtime::Result<(Store<GuestState>, CapturedOutput)> {
+    pub fn new_store(
+        &self,
+        engine: &Engine,
+    ) -> wasmtime::Result<(Store<GuestState>, CapturedOutput)> {
         let mut wasi = WasiCtxBuilder::new();
         let mut captured = CapturedOutput::default();
         if self.capture_output {
-            let (out, err) = (MemoryOutputPipe::new(CAPTURE_LIMIT), MemoryOutputPipe::new(CAPTURE_LIMIT));
+            let (out, err) = (
+                MemoryOutputPipe::new(CAPTURE_LIMIT),
+                MemoryOutputPipe::new(CAPTURE_LIMIT),
+            );
             wasi.stdout(out.clone()).stderr(err.clone()).inherit_stdin();
             captured = CapturedOutput {
                 stdout: Some(out),
@@ -112,15 +129,23 @@ impl GuestConfig {
         }
         wasi.args(&self.args);
         if self.wasi_sockets {
-            wasi.inherit_network().allow_tcp(true).allow_udp(true).allow_ip_name_lookup(true);
+            wasi.inherit_network()
+                .allow_tcp(true)
+                .allow_udp(true)
+                .allow_ip_name_lookup(true);
         }
         for (k, v) in &self.env {
             wasi.env(k, v);
         }
         for d in &self.dirs {
-            let perms = if d.writable { FsPerms::ReadWrite } else { FsPerms::ReadOnly };
-            wasi.preopened_dir(&d.host, &d.guest, perms)
-                .map_err(|e| wasmtime::Error::msg(format!("sharing directory {}: {e}", d.host.display())))?;
+            let perms = if d.writable {
+                FsPerms::ReadWrite
+            } else {
+                FsPerms::ReadOnly
+            };
+            wasi.preopened_dir(&d.host, &d.guest, perms).map_err(|e| {
+                wasmtime::Error::msg(format!("sharing directory {}: {e}", d.host.display()))
+            })?;
         }
         let state = GuestState {
             wasi: wasi.build(),
@@ -159,13 +184,21 @@ pub(crate) fn exit_status(result: wasmtime::Result<i32>, what: &str) -> i32 {
 }
 
 /// Runs a `wasi:cli/run` component (`pysocket run`). Returns its exit status.
-pub async fn run_command(engine: &Engine, linker: &Linker<GuestState>, component: &Component, config: &GuestConfig) -> wasmtime::Result<i32> {
+pub async fn run_command(
+    engine: &Engine,
+    linker: &Linker<GuestState>,
+    component: &Component,
+    config: &GuestConfig,
+) -> wasmtime::Result<i32> {
     let (mut store, _) = config.new_store(engine)?;
-    let command = wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, linker).await?;
-    let result = command
-        .wasi_cli_run()
-        .call_run(&mut store)
-        .await
-        .map(|r| if r.is_ok() { 0 } else { 1 });
+    let command =
+        wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, linker)
+            .await?;
+    let result =
+        command
+            .wasi_cli_run()
+            .call_run(&mut store)
+            .await
+            .map(|r| if r.is_ok() { 0 } else { 1 });
     Ok(exit_status(result, "the component"))
 }

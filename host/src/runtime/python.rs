@@ -63,12 +63,17 @@ impl PythonRuntime {
 
         let mut config = guest.config.clone();
         config.args = argv.clone();
-        config = config
-            .dir(&self.stdlib, STDLIB_GUEST_PATH, false)
-            .dir(&script_dir, script_dir.to_string_lossy().into_owned(), false);
+        config = config.dir(&self.stdlib, STDLIB_GUEST_PATH, false).dir(
+            &script_dir,
+            script_dir.to_string_lossy().into_owned(),
+            false,
+        );
         let (mut store, captured) = config.new_store(&self.engine)?;
         let instance: Python = self.pre.instantiate_async(&mut store).await?;
-        let result = instance.pysocket_socket_script().call_run(&mut store, &argv).await;
+        let result = instance
+            .pysocket_socket_script()
+            .call_run(&mut store, &argv)
+            .await;
         Ok((exit_status(result, &script_guest), captured))
     }
 }
