@@ -66,9 +66,9 @@ clean:
 
 # The benchmark's stock component: pysocket's CPython without pysocket, its
 # built-in _socket over wasmtime-wasi's wasi:sockets (see bench/run.py).
-$(BUILD)/stock-python.wasm: $(VENV)/.ok bench/stock/stock_main.py $(wildcard wit/*.wit)
+$(BUILD)/stock-python.wasm: $(VENV)/.ok bench/stock/stock_main.py guest/python/pysocket_script.py $(wildcard wit/*.wit)
 	@mkdir -p $(BUILD)
-	$(CPY) -d wit -w python componentize stock_main -p bench/stock -o $@.tmp
+	$(CPY) -d wit -w python componentize stock_main -p bench/stock -p guest/python -o $@.tmp
 	mv $@.tmp $@
 
 # native CPython vs the stock path vs pysocket; writes BENCHMARKS.md and
