@@ -84,3 +84,25 @@ async fn bad_arguments_are_python_exceptions_and_others_keep_running() {
     server_a.join().unwrap();
     server_b.join().unwrap();
 }
+
+/// Sending must not grow guest memory: componentize-py 0.25.1 leaks every
+/// `list<u8>` argument, which is why payloads cross as strings (see
+/// `types.wit`). 256 MiB sent; the guest must stay far below that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_does_not_grow_guest_memory() {
+    let out = run(guest(
+        "send_volume.py",
+        &["256".into()],
+        PolicyBuilder::new(),
+    ))
+    .await;
+    out.assert_ok();
+    assert_eq!(out.expect("received"), (256usize << 20).to_string());
+    println!("guest memory peak: {} MiB", out.peak_memory >> 20);
+    assert!(out.peak_memory > 0, "the memory meter saw nothing");
+    assert!(
+        out.peak_memory < 128 << 20,
+        "guest memory peaked at {} MiB after sending 256 MiB",
+        out.peak_memory >> 20
+    );
+}

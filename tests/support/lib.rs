@@ -59,6 +59,8 @@ pub struct Outcome {
     pub status: i32,
     pub stdout: String,
     pub stderr: String,
+    /// The guest's peak linear memory, in bytes.
+    pub peak_memory: usize,
 }
 
 impl Outcome {
@@ -116,6 +118,7 @@ pub async fn run(g: PythonGuest) -> Outcome {
         status,
         stdout: out.stdout_text(),
         stderr: out.stderr_text(),
+        peak_memory: out.memory.peak(),
     }
 }
 

@@ -817,6 +817,16 @@ def _bytes_arg(data):
         return view.tobytes()
 
 
+def _payload(data):
+    """A ``y*`` (bytes-like) argument as the WIT ``payload``: a str with one
+    character per byte (see ``types.wit`` for why it is not ``list<u8>``)."""
+    try:
+        return str(data, 'latin-1')
+    except TypeError:
+        # Not a buffer (or not a contiguous one): CPython's exact error.
+        return str(_bytes_arg(data), 'latin-1')
+
+
 def _writable(buffer):
     """A flat writable byte view of a ``w*`` argument, or None if it has none.
 
@@ -1117,12 +1127,12 @@ def _ancillary_arg(ancdata):
 
 
 def _buffers_arg(buffers):
-    """sendmsg()'s buffers: an iterable of bytes-like objects, as bytes."""
+    """sendmsg()'s buffers: an iterable of bytes-like objects, as payloads."""
     try:
         items = iter(buffers)
     except TypeError:
         raise TypeError("sendmsg() argument 1 must be an iterable") from None
-    return [item if item.__class__ is bytes else _bytes_arg(item) for item in list(items)]
+    return [_payload(item) for item in list(items)]
 
 # ---------------------------------------------------------------------------
 # The socket type
@@ -1671,8 +1681,7 @@ non-ancillary data into a series of buffers."""
 
 Send a data string to the socket.  Return the number of bytes sent;
 this may be less than len(data) if the network is busy."""
-        if data.__class__ is not bytes:
-            data = _bytes_arg(data)
+        data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _as_int(flags)
         try:
@@ -1686,8 +1695,7 @@ this may be less than len(data) if the network is busy."""
 Send a data string to the socket.  This calls send() repeatedly until
 all data is sent.  If an error occurs, it's impossible to tell how much
 data has been sent."""
-        if data.__class__ is not bytes:
-            data = _bytes_arg(data)
+        data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _as_int(flags)
         try:
@@ -1707,8 +1715,7 @@ Like send(data, flags) but allows specifying the destination address."""
             data, flags, address = args
         else:
             raise TypeError(f"sendto() takes 2 or 3 arguments ({count} given)")
-        if data.__class__ is not bytes:
-            data = _bytes_arg(data)
+        data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _arg_i(flags)
         address = _sockaddr(self._family, address, "sendto")

@@ -43,6 +43,7 @@ OPTIONS (the network is denied unless a flag allows it):
     --dir HOST_DIR[::GUEST_DIR]  share a directory, read-write (repeatable).
     --env K=V                 set an environment variable (repeatable).
     --max-sockets N           open sockets per guest (default 1024).
+    --max-memory MIB          linear memory per guest, in MiB (default: no limit).
     --hostname NAME           what gethostname() reports (default: the host's).
     --python-wasm PATH        the Python component (default: $PYSOCKET_PYTHON_WASM,
                               else build/pysocket-python.wasm of the source tree).
@@ -129,6 +130,12 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
                 o.policy = o.policy.max_sockets(n);
             }
             "--hostname" => o.policy = o.policy.hostname(value()),
+            "--max-memory" => {
+                let mib: usize = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--max-memory needs a number of MiB"));
+                o.config.max_memory = Some(mib << 20);
+            }
             "--python-wasm" => o.python_wasm = Some(PathBuf::from(value())),
             "--stdlib" => o.stdlib = Some(PathBuf::from(value())),
             "--timings" => o.timings = true,
@@ -273,7 +280,22 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 
+/// Keeps freed heap memory for reuse instead of handing it back to the OS
+/// on every free. Every socket call that carries data allocates a buffer
+/// of up to a few MiB for the payload; with glibc's defaults, freeing one
+/// trims the heap (or unmaps it) and the next call faults the pages back
+/// in, zeroed: measured at 40% of the time of a bulk send.
+fn tune_allocator() {
+    // SAFETY: mallopt only adjusts allocator parameters; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let mut args = std::env::args()
         .skip(1)
         .collect::<Vec<_>>()

@@ -258,24 +258,27 @@ impl HostSocket for PysocketImpl<'_> {
         })
     }
 
-    async fn send(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32) -> R<u32> {
+    async fn send(&mut self, this: Resource<SocketHandle>, data: String, flags: i32) -> R<u32> {
         let sock = self.sock(&this)?;
+        let data = payload_bytes(data)?;
         Ok(sock.send(&data, flags).await? as u32)
     }
 
-    async fn sendall(&mut self, this: Resource<SocketHandle>, data: Vec<u8>, flags: i32) -> R<()> {
+    async fn sendall(&mut self, this: Resource<SocketHandle>, data: String, flags: i32) -> R<()> {
         let sock = self.sock(&this)?;
+        let data = payload_bytes(data)?;
         Ok(sock.send_all(&data, flags).await?)
     }
 
     async fn sendto(
         &mut self,
         this: Resource<SocketHandle>,
-        data: Vec<u8>,
+        data: String,
         flags: i32,
         address: WitAddress,
     ) -> R<u32> {
         let sock = self.sock(&this)?;
+        let data = payload_bytes(data)?;
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
             .await?;
@@ -285,12 +288,16 @@ impl HostSocket for PysocketImpl<'_> {
     async fn sendmsg(
         &mut self,
         this: Resource<SocketHandle>,
-        buffers: Vec<Vec<u8>>,
+        buffers: Vec<String>,
         ancillary: Vec<AncillaryItem>,
         flags: i32,
         address: Option<WitAddress>,
     ) -> R<u32> {
         let sock = self.sock(&this)?;
+        let buffers = buffers
+            .into_iter()
+            .map(payload_bytes)
+            .collect::<R<Vec<_>>>()?;
         let to = match address {
             Some(a) => Some(
                 self.resolve_address(a, sock.family(), Purpose::Connect)
@@ -413,6 +420,24 @@ impl HostSocket for PysocketImpl<'_> {
         }
         Ok(())
     }
+}
+
+/// The bytes of a `payload` (see `types.wit`): one byte per character.
+/// ASCII, the common case, is taken over without a copy.
+fn payload_bytes(data: String) -> R<Vec<u8>> {
+    if data.is_ascii() {
+        return Ok(data.into_bytes());
+    }
+    data.chars()
+        .map(|c| {
+            u8::try_from(u32::from(c)).map_err(|_| {
+                NetError::Invalid(format!(
+                    "payload character {c:?} is not a byte (U+0000..U+00FF)"
+                ))
+                .into()
+            })
+        })
+        .collect()
 }
 
 /// A new descriptor for the same OS socket, with the same timeout.

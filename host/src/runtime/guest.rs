@@ -3,18 +3,63 @@
 use crate::policy::Policy;
 use crate::{PysocketCtx, PysocketImpl, PysocketView};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store};
+use wasmtime::{Engine, ResourceLimiter, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-/// Everything a guest's store holds: WASI, pysocket, and the shared
-/// resource table. Dropping it closes every socket the guest had.
+/// Everything a guest's store holds: WASI, pysocket, the shared resource
+/// table and the memory meter. Dropping it closes every socket the guest had.
 pub struct GuestState {
     wasi: WasiCtx,
     pysocket: PysocketCtx,
     table: ResourceTable,
+    memory: MemoryMeter,
+}
+
+/// Counts a guest's linear memory (all its memories together), keeps the
+/// peak, and refuses growth past an optional limit (the guest then sees an
+/// allocation failure, Python a `MemoryError`).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryMeter {
+    limit: Option<usize>,
+    current: usize,
+    peak: Arc<AtomicUsize>,
+}
+
+impl MemoryMeter {
+    /// The largest total linear memory the guest has had, in bytes.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
+impl ResourceLimiter for MemoryMeter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let total = self.current - current.min(self.current) + desired;
+        if self.limit.is_some_and(|limit| total > limit) {
+            return Ok(false);
+        }
+        self.current = total;
+        self.peak.fetch_max(total, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
 }
 
 impl WasiView for GuestState {
@@ -63,13 +108,17 @@ pub struct GuestConfig {
     /// wasmtime offers it). Off by default: pysocket's own API is the
     /// supported path; this exists to compare against the stock path.
     pub wasi_sockets: bool,
+    /// The most linear memory the guest may have, in bytes (none: no limit).
+    pub max_memory: Option<usize>,
 }
 
-/// Captured output of a guest run with `capture_output`.
+/// What can be read of a guest after its run: its output (with
+/// `capture_output`) and its peak memory.
 #[derive(Debug, Clone, Default)]
 pub struct CapturedOutput {
     pub stdout: Option<MemoryOutputPipe>,
     pub stderr: Option<MemoryOutputPipe>,
+    pub memory: MemoryMeter,
 }
 
 impl CapturedOutput {
@@ -120,10 +169,8 @@ impl GuestConfig {
                 MemoryOutputPipe::new(CAPTURE_LIMIT),
             );
             wasi.stdout(out.clone()).stderr(err.clone()).inherit_stdin();
-            captured = CapturedOutput {
-                stdout: Some(out),
-                stderr: Some(err),
-            };
+            captured.stdout = Some(out);
+            captured.stderr = Some(err);
         } else {
             wasi.inherit_stdio();
         }
@@ -147,12 +194,15 @@ impl GuestConfig {
                 wasmtime::Error::msg(format!("sharing directory {}: {e}", d.host.display()))
             })?;
         }
+        captured.memory.limit = self.max_memory;
         let state = GuestState {
             wasi: wasi.build(),
             pysocket: PysocketCtx::new(self.policy.clone()),
             table: ResourceTable::new(),
+            memory: captured.memory.clone(),
         };
         let mut store = Store::new(engine, state);
+        store.limiter(|state| &mut state.memory);
         store.set_epoch_deadline(1);
         store.epoch_deadline_async_yield_and_update(1);
         Ok((store, captured))
