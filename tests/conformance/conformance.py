@@ -355,6 +355,20 @@ def _():
     eq(s.get_inheritable(), False, "default inheritable")
 
 
+@check("sock.inheritable_round_trip")
+def _():
+    s = mksock()
+    s.set_inheritable(True)
+    eq(s.get_inheritable(), True, "after set_inheritable(True)")
+    d = track(s.dup())
+    eq(d.get_inheritable(), False, "a dup starts non-inheritable")
+    s.set_inheritable(False)
+    eq(s.get_inheritable(), False, "after set_inheritable(False)")
+    c = socket.socket()
+    c.close()
+    raises_errno(errno.EBADF, c.get_inheritable)
+
+
 @check("sock.timeout_attr")
 def _():
     s = mksock()

@@ -32,3 +32,37 @@ def install():
                 f"{name!r} already holds the built-in {attribute!r} module")
     sys.modules['_socket'] = _socket
     sys.modules['select'] = select
+    _fit_inheritance()
+
+
+def _fit_inheritance():
+    """Make ``socket.socket.get_inheritable``/``set_inheritable`` work.
+
+    ``socket.py`` implements them with ``os.get_inheritable(self.fileno())``,
+    but a pysocket descriptor is not a WASI descriptor, so the guest's ``os``
+    would look at an unrelated file. A guest cannot exec a child, so the flag
+    has no effect; what matters is that it reads back what was set and
+    starts False, as CPython's sockets do. It is kept per socket object.
+    """
+    import errno
+    import socket
+    import weakref
+
+    flags = weakref.WeakKeyDictionary()
+
+    def check_open(sock):
+        if sock.fileno() < 0:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def get_inheritable(self):
+        check_open(self)
+        return flags.get(self, False)
+
+    def set_inheritable(self, inheritable):
+        check_open(self)
+        flags[self] = bool(inheritable)
+
+    get_inheritable.__doc__ = socket.socket.get_inheritable.__doc__
+    set_inheritable.__doc__ = socket.socket.set_inheritable.__doc__
+    socket.socket.get_inheritable = get_inheritable
+    socket.socket.set_inheritable = set_inheritable
