@@ -3325,6 +3325,24 @@ def _():
 # asyncio (single-threaded event loop)
 # ---------------------------------------------------------------------------
 
+@check("asyncio.open_connection_by_name")
+def _():
+    import asyncio
+
+    async def main():
+        server = await asyncio.start_server(lambda r, w: w.close(), "localhost", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("localhost", port)
+        peer = writer.get_extra_info("peername")
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return peer
+
+    peer = asyncio.run(asyncio.wait_for(main(), CHECK_TIMEOUT))
+    eq(peer[0] in ("127.0.0.1", "::1"), True, "peer address %r" % (peer,))
+
+
 @check("asyncio.echo_20_clients")
 def _():
     import asyncio

@@ -33,6 +33,8 @@ def install():
     sys.modules['_socket'] = _socket
     sys.modules['select'] = select
     _fit_inheritance()
+    if not any(isinstance(f, _AsyncioLookups) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AsyncioLookups())
 
 
 def _fit_inheritance():
@@ -66,3 +68,45 @@ def _fit_inheritance():
     set_inheritable.__doc__ = socket.socket.set_inheritable.__doc__
     socket.socket.get_inheritable = get_inheritable
     socket.socket.set_inheritable = set_inheritable
+
+
+class _AsyncioLookups:
+    """Runs asyncio's name lookups in the event loop's own thread.
+
+    asyncio's ``loop.getaddrinfo``/``getnameinfo`` hand the call to a thread
+    pool, but a wasm guest cannot start threads, so every lookup of a name
+    (``asyncio.open_connection('localhost', ...)``) would fail. This import
+    hook patches ``asyncio.base_events`` as it loads so that the lookup runs
+    inline: this guest's event loop waits for it, while the host resolves the
+    name off its executor, so other guests keep running.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != 'asyncio.base_events':
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader_exec = spec.loader.exec_module
+
+        def exec_module(module):
+            loader_exec(module)
+            _patch_lookups(module.BaseEventLoop)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _patch_lookups(loop_class):
+    import socket
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        return socket.getaddrinfo(host, port, family, type, proto, flags)
+
+    async def getnameinfo(self, sockaddr, flags=0):
+        return socket.getnameinfo(sockaddr, flags)
+
+    getaddrinfo.__doc__ = loop_class.getaddrinfo.__doc__
+    loop_class.getaddrinfo = getaddrinfo
+    loop_class.getnameinfo = getnameinfo
