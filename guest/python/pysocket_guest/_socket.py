@@ -1138,6 +1138,34 @@ def _buffers_arg(buffers):
 # The socket type
 
 
+def _recv_target(buffer, method):
+    """``(view, target)`` for a ``w*`` argument of recv_into/recvfrom_into:
+    bytearrays and flat byte memoryviews are written in place (``view`` is
+    None; what SocketIO.readinto passes); others through a view the caller
+    releases."""
+    kind = buffer.__class__
+    if kind is bytearray or (kind is memoryview and buffer.ndim == 1 and buffer.format == 'B'
+                             and not buffer.readonly and buffer.c_contiguous):
+        return None, buffer
+    view = _writable(buffer)
+    if view is None:
+        raise TypeError(f"{method}() argument 1 must be read-write bytes-like "
+                        f"object, not {kind.__name__}")
+    return view, view
+
+
+def _store(target, data, nbytes):
+    """Copies received ``data`` into ``target``; returns the length the OS
+    reported (with MSG_TRUNC a datagram's real length, of which only
+    ``nbytes`` fit)."""
+    received = len(data)
+    if received > nbytes:
+        target[:nbytes] = data[:nbytes]
+    else:
+        target[:received] = data
+    return received
+
+
 class socket:
     """socket(family=AF_INET, type=SOCK_STREAM, proto=0) -> socket object
 socket(family=-1, type=-1, proto=-1, fileno=None) -> socket object
@@ -1522,16 +1550,7 @@ Receive up to buffersize bytes from the socket."""
 
 A version of recv() that stores its data into a buffer rather than creating
 a new string."""
-        kind = buffer.__class__
-        if kind is bytearray or (kind is memoryview and buffer.ndim == 1 and buffer.format == 'B'
-                                 and not buffer.readonly and buffer.c_contiguous):
-            view = None         # written in place (what SocketIO.readinto passes)
-            target = buffer
-        else:
-            view = target = _writable(buffer)
-            if view is None:
-                raise TypeError("recv_into() argument 1 must be read-write bytes-like "
-                                f"object, not {kind.__name__}")
+        view, target = _recv_target(buffer, "recv_into")
         try:
             if nbytes.__class__ is not int or nbytes < 0:
                 nbytes = _bufsize(nbytes, "negative buffersize in recv_into")
@@ -1548,13 +1567,7 @@ a new string."""
                 data = self._sock.recv(nbytes, flags)
             except _Err as e:
                 raise _exc(e.value) from None
-            received = len(data)
-            if received > nbytes:
-                # MSG_TRUNC: the datagram's real length; only nbytes fit.
-                target[:nbytes] = data[:nbytes]
-            else:
-                target[:received] = data
-            return received
+            return _store(target, data, nbytes)
         finally:
             if view is not None:
                 view.release()
@@ -1577,16 +1590,7 @@ Like recv(buffersize, flags) but also return the sender's address info."""
         """recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
 
 Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address info."""
-        kind = buffer.__class__
-        if kind is bytearray or (kind is memoryview and buffer.ndim == 1 and buffer.format == 'B'
-                                 and not buffer.readonly and buffer.c_contiguous):
-            view = None
-            target = buffer
-        else:
-            view = target = _writable(buffer)
-            if view is None:
-                raise TypeError("recvfrom_into() argument 1 must be read-write bytes-like "
-                                f"object, not {kind.__name__}")
+        view, target = _recv_target(buffer, "recvfrom_into")
         try:
             if nbytes.__class__ is not int or nbytes < 0:
                 nbytes = _bufsize(nbytes, "negative buffersize in recvfrom_into")
@@ -1601,13 +1605,7 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
                 data, address = self._sock.recvfrom(nbytes, flags)
             except _Err as e:
                 raise _exc(e.value) from None
-            received = len(data)
-            if received > nbytes:
-                # MSG_TRUNC: the datagram's real length; only nbytes fit.
-                target[:nbytes] = data[:nbytes]
-            else:
-                target[:received] = data
-            return received, _sockaddr_out(address)
+            return _store(target, data, nbytes), _sockaddr_out(address)
         finally:
             if view is not None:
                 view.release()
