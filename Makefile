@@ -45,10 +45,16 @@ $(PYSOCKET): $(HOST_SRC)
 
 build: setup $(PYSOCKET) $(PYWASM) $(STDLIB)/.ok
 
+# A wasi:cli/run component using pysocket, for the tests of `pysocket run`.
+$(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
+	@mkdir -p $(BUILD)
+	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -o $@.tmp
+	mv $@.tmp $@
+
 demo: build
 	@bash examples/demo.sh
 
-test: build
+test: build $(BUILD)/cli-app.wasm
 	cargo test --release --workspace -- --test-threads=2
 
 conformance: build

@@ -108,3 +108,40 @@ fn two_guests_in_one_process_with_and() {
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
 }
+
+/// `pysocket run` runs a `wasi:cli/run` component with pysocket linked
+/// (tests/apps/cli_app.py, built by `make test` into build/cli-app.wasm).
+#[test]
+fn run_subcommand_runs_a_command_component() {
+    let app = repo_root().join("build/cli-app.wasm");
+    assert!(
+        app.is_file(),
+        "{} is missing: run `make test`",
+        app.display()
+    );
+    let (addr, server) = pysocket_tests::echo_server("127.0.0.1:0", 1);
+    let out = pysocket()
+        .args(["run", "--allow-net", "127.0.0.1"])
+        .arg(&app)
+        .args([addr.port().to_string(), "through pysocket run".into()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("reply=through pysocket run"), "{stdout}");
+    server.join().unwrap();
+
+    // Without --allow-net the component's connect is refused and it fails.
+    let out = pysocket()
+        .arg("run")
+        .arg(&app)
+        .args(["9", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PermissionError"));
+}
