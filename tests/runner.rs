@@ -13,6 +13,17 @@ fn pysocket() -> Command {
     Command::new(bin)
 }
 
+/// The stdout of a run that must have succeeded (else shows its output).
+fn success_stdout(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 fn script(name: &str) -> String {
     repo_root()
         .join("tests/python")
@@ -60,12 +71,7 @@ fn argv_sibling_modules_and_lazy_stdlib_imports() {
         .args(["python", &script("exit_status.py"), "a", "b c"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = success_stdout(&out);
     assert!(stdout.contains("argv=['a', 'b c']"), "{stdout}");
     assert!(stdout.contains("helper=42"), "{stdout}");
     assert!(stdout.contains("lazy_import=[1]"), "{stdout}");
@@ -126,12 +132,7 @@ fn run_subcommand_runs_a_command_component() {
         .args([addr.port().to_string(), "through pysocket run".into()])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = success_stdout(&out);
     assert!(stdout.contains("reply=through pysocket run"), "{stdout}");
     server.join().unwrap();
 
