@@ -106,3 +106,22 @@ async fn sending_does_not_grow_guest_memory() {
         out.peak_memory >> 20
     );
 }
+
+/// A guest that exits without closing its sockets (os._exit skips Python's
+/// cleanup) leaves nothing open: dropping its store closes them, and the
+/// peer sees end-of-stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exiting_guest_leaves_no_socket_open() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let out = run(guest("abandon.py", &[port.to_string()], loopback_policy())).await;
+    // WASI 0.2's exit carries only success or failure: os._exit(3) is 1.
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(BOUND)).unwrap();
+    let mut got = Vec::new();
+    conn.read_to_end(&mut got)
+        .expect("the guest's socket was never closed");
+    assert_eq!(got, b"bye");
+}
