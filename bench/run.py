@@ -272,6 +272,9 @@ def write_report(results: dict, args, wall: float, chart_note: str) -> None:
     if failures:
         lines += ["", "## Failed runs", ""]
         lines += [f"* {n}, {w}: {e}" for n, w, e in dict.fromkeys(failures)]
+    findings = ROOT / "bench" / "findings.md"
+    if findings.is_file():  # hand-written analysis, kept across runs
+        lines += ["", findings.read_text().rstrip()]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
 
 
