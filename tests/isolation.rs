@@ -1,6 +1,7 @@
 //! One guest's trouble is its own: blocking, denials and bad input.
 
 use pysocket_host::policy::PolicyBuilder;
+use pysocket_host::runtime::PythonGuest;
 use pysocket_tests::*;
 
 /// A guest blocked in recv() with no timeout suspends only itself: another
@@ -124,4 +125,38 @@ async fn an_exiting_guest_leaves_no_socket_open() {
     conn.read_to_end(&mut got)
         .expect("the guest's socket was never closed");
     assert_eq!(got, b"bye");
+}
+
+/// A CPU-bound guest yields like CPython's GIL does: on a single-threaded
+/// executor, a guest spinning in pure Python (no socket calls) still lets
+/// another guest finish 200 round trips; then the spinner is told to stop.
+#[tokio::test(flavor = "current_thread")]
+async fn a_cpu_bound_guest_yields_to_others() {
+    let shared = std::env::temp_dir().join(format!("pysocket-spin-{}", std::process::id()));
+    std::fs::create_dir_all(&shared).unwrap();
+    let flag = shared.join("stop");
+    let spinner = guest("spin.py", &["/shared/stop".into()], PolicyBuilder::new());
+    let spinner = PythonGuest {
+        config: spinner.config.dir(&shared, "/shared", true),
+        ..spinner
+    };
+    let spinning = tokio::spawn(run(spinner));
+    let (echo, server) = echo_server("127.0.0.1:0", 1);
+    let busy = run(guest(
+        "pingpong.py",
+        &[echo.port().to_string(), "200".into()],
+        loopback_policy(),
+    ))
+    .await;
+    busy.assert_ok();
+    assert!(
+        !spinning.is_finished(),
+        "the spinner should still be spinning"
+    );
+    std::fs::write(&flag, b"stop").unwrap();
+    let spun = spinning.await.unwrap();
+    spun.assert_ok();
+    assert_eq!(spun.expect("stopped_by_flag"), "True");
+    server.join().unwrap();
+    let _ = std::fs::remove_dir_all(&shared);
 }
