@@ -160,3 +160,23 @@ async fn a_cpu_bound_guest_yields_to_others() {
     server.join().unwrap();
     let _ = std::fs::remove_dir_all(&shared);
 }
+
+/// After data was consumed by a direct call, a poll for more waits out its
+/// timeout and reports nothing. (The host once kept a stale wake-up alive
+/// for a socket polled for POLLIN that was writable, and spun; that race
+/// showed up in the smtplib test and is not reliably reproducible here.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_readiness_does_not_make_poll_spin() {
+    let out = run(guest("stale_poll.py", &[], PolicyBuilder::new())).await;
+    out.assert_ok();
+    assert!(out.stdout.contains("first=[]"), "{}", out.stdout);
+    assert!(out.stdout.contains("second=[]"), "{}", out.stdout);
+    let waited: f64 = out
+        .stdout
+        .lines()
+        .find_map(|l| l.split("waited_second=").nth(1))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((0.45..10.0).contains(&waited), "second poll took {waited}s");
+}

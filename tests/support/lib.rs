@@ -107,12 +107,16 @@ pub fn guest(script: &str, args: &[String], policy: PolicyBuilder) -> PythonGues
     }
 }
 
-/// Runs a guest to completion (bounded by [`BOUND`]).
+/// Runs a guest to completion (bounded by [`BOUND`]). The guest runs as
+/// its own task, so even a guest stuck in a host call cannot keep the
+/// bound from firing.
 pub async fn run(g: PythonGuest) -> Outcome {
     let python = python();
-    let (status, out) = tokio::time::timeout(BOUND, python.run(&g))
+    let task = tokio::spawn(async move { python.run(&g).await });
+    let (status, out) = tokio::time::timeout(BOUND, task)
         .await
         .expect("guest did not finish in time")
+        .expect("guest task panicked")
         .expect("running the guest");
     Outcome {
         status,

@@ -29,7 +29,15 @@ pub struct PollEntry {
 /// Returns `(fd, revents)` for every ready entry; waits per `wait` while
 /// none is. An unknown descriptor is ready with POLLNVAL.
 pub async fn poll(entries: &[PollEntry], wait: Wait) -> NetResult<Vec<(u32, u16)>> {
+    let mut first = true;
     loop {
+        if !first {
+            // A wake-up the OS did not confirm: let other tasks (guests)
+            // run before looking again, so that even a readiness state that
+            // cannot be cleared never monopolises a worker thread.
+            tokio::task::yield_now().await;
+        }
+        first = false;
         let ready = poll_now(entries)?;
         if !ready.is_empty() {
             return Ok(ready);
@@ -89,24 +97,27 @@ fn interest_of(events: u16) -> Interest {
 /// timeout. Readiness the OS does not confirm is cleared, so a stale
 /// notification costs one extra round, never a busy loop.
 async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
-    let socks: Vec<(&Sock, Interest)> = entries
+    let watched: Vec<(&Sock, u16)> = entries
         .iter()
-        .filter_map(|e| e.sock.as_deref().map(|s| (s, interest_of(e.events))))
+        .filter_map(|e| e.sock.as_deref().map(|s| (s, e.events)))
         .collect();
-    let regs = socks
+    let regs = watched
         .iter()
-        .map(|(s, i)| Ok((s.io()?, *i)))
+        .map(|(s, events)| Ok((s.io()?, *events)))
         .collect::<NetResult<Vec<_>>>()?;
-    let mut waits: Vec<_> = regs.iter().map(|(io, i)| Box::pin(io.ready(*i))).collect();
+    let mut waits: Vec<_> = regs
+        .iter()
+        .map(|(io, events)| Box::pin(io.ready(interest_of(*events))))
+        .collect();
     let any = poll_fn(|cx| {
-        for w in waits.iter_mut() {
+        for (i, w) in waits.iter_mut().enumerate() {
             if let Poll::Ready(r) = w.as_mut().poll(cx) {
-                return Poll::Ready(r);
+                return Poll::Ready(r.map(|guard| (i, guard)));
             }
         }
         Poll::Pending
     });
-    let mut guard = match wait {
+    let (index, mut guard) = match wait {
         Wait::NonBlocking => return Ok(false),
         Wait::Forever => any.await?,
         Wait::Until(deadline) => match tokio::time::timeout_at(deadline, any).await {
@@ -114,14 +125,19 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
             Err(_) => return Ok(false),
         },
     };
+    // Ask the OS about the events this entry wants (plus the ones poll(2)
+    // always reports). Checking any other event would keep a stale wake-up
+    // alive whenever the socket is ready for something nobody asked for,
+    // and the caller would spin.
+    let wanted = regs[index].1 as i16 | libc::POLLERR | libc::POLLHUP;
     let mut probe = libc::pollfd {
         fd: guard.get_inner().as_raw_fd(),
-        events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | libc::POLLRDHUP,
+        events: regs[index].1 as i16,
         revents: 0,
     };
     // SAFETY: one valid pollfd; timeout 0.
     let rc = unsafe { libc::poll(&mut probe, 1, 0) };
-    if rc == 0 {
+    if rc <= 0 || probe.revents & wanted == 0 {
         guard.clear_ready();
     }
     Ok(true)

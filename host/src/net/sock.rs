@@ -181,6 +181,7 @@ impl Sock {
             other => return other.map_err(NetError::Io),
         }
         let io = self.io()?;
+        let mut missed = false;
         loop {
             let ready = io.ready(interest);
             let mut guard = match wait {
@@ -194,7 +195,17 @@ impl Sock {
             match guard.try_io(|_| op(&self.socket)) {
                 Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Ok(result) => return result.map_err(NetError::Io),
-                Err(_would_block) => continue,
+                // Not ready after all (the readiness was stale and is now
+                // cleared). A second miss in a row means readiness tokio
+                // cannot clear ("closed" states): let other tasks run before
+                // waiting again, so it never spins a worker.
+                Err(_would_block) => {
+                    if missed {
+                        tokio::task::yield_now().await;
+                    }
+                    missed = true;
+                    continue;
+                }
             }
         }
     }
