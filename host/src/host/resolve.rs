@@ -83,31 +83,27 @@ impl Host for PysocketImpl<'_> {
         proto: i32,
         flags: i32,
     ) -> R<Vec<Addrinfo>> {
-        let numeric = match &host {
-            None => true,
-            Some(h) => match resolve::getaddrinfo(Some(h), None, 0, 0, 0, libc::AI_NUMERICHOST) {
-                Ok(_) => true,
-                Err(NetError::Gai { code, .. }) if code == libc::EAI_NONAME => false,
-                Err(e) => return Err(e.into()),
-            },
-        };
-        let list = if numeric || flags & libc::AI_NUMERICHOST != 0 {
-            let host = host.clone();
-            blocking(move || {
-                resolve::getaddrinfo(
-                    host.as_deref(),
-                    port.as_deref(),
-                    family,
-                    socket_type,
-                    proto,
-                    flags,
-                )
-            })
-            .await?
-        } else {
-            let name = host.unwrap_or_default();
-            self.lookup(&name, port, family, socket_type, proto, flags)
-                .await?
+        // One attempt that never touches the network (AI_NUMERICHOST: only
+        // numeric hosts, services from the local services file) answers
+        // numeric and host-less lookups completely, on the spot. Only when
+        // it reports that the host is a name does the lookup go through the
+        // policy and the blocking pool.
+        let numeric = resolve::getaddrinfo(
+            host.as_deref(),
+            port.as_deref(),
+            family,
+            socket_type,
+            proto,
+            flags | libc::AI_NUMERICHOST,
+        );
+        let list = match (numeric, host) {
+            (Err(NetError::Gai { code, .. }), Some(name))
+                if code == libc::EAI_NONAME && flags & libc::AI_NUMERICHOST == 0 =>
+            {
+                self.lookup(&name, port, family, socket_type, proto, flags)
+                    .await?
+            }
+            (result, _) => result?,
         };
         Ok(list
             .into_iter()
