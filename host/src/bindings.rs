@@ -4,32 +4,26 @@
 //! Functions that can wait (connect, accept, the recv/send families, poll,
 //! name lookups) are `async` on the host: to the guest they block, but only
 //! the calling guest's store is suspended while the executor serves others.
-//! Every import is `trappable` so a host bug or a broken resource handle can
-//! trap, while ordinary failures travel as [`crate::SocketError`] and reach
+//! Every import is `trappable` so a host bug can trap, while ordinary failures travel as [`crate::SocketError`] and reach
 //! the guest as a Python exception.
 
 wasmtime::component::bindgen!({
     path: "../wit",
     world: "pysocket:socket/python",
     imports: {
-        "pysocket:socket/socket.[static]socket.create": trappable,
-        "pysocket:socket/socket.[method]socket.info": trappable,
-        "pysocket:socket/socket.[method]socket.listen": trappable,
-        "pysocket:socket/socket.[method]socket.getsockname": trappable,
-        "pysocket:socket/socket.[method]socket.getpeername": trappable,
-        "pysocket:socket/socket.[method]socket.shutdown": trappable,
-        "pysocket:socket/socket.[method]socket.set-timeout": trappable,
-        "pysocket:socket/socket.[method]socket.setsockopt": trappable,
-        "pysocket:socket/socket.[method]socket.getsockopt-int": trappable,
-        "pysocket:socket/socket.[method]socket.getsockopt-bytes": trappable,
-        "pysocket:socket/socket.[method]socket.dup": trappable,
-        "pysocket:socket/socket.[method]socket.close": trappable,
-        "pysocket:socket/socket.[method]socket.detach": trappable,
-        "pysocket:socket/socket.[drop]socket": trappable,
+        "pysocket:socket/socket.create": trappable,
+        "pysocket:socket/socket.info": trappable,
+        "pysocket:socket/socket.listen": trappable,
+        "pysocket:socket/socket.getsockname": trappable,
+        "pysocket:socket/socket.getpeername": trappable,
+        "pysocket:socket/socket.shutdown": trappable,
+        "pysocket:socket/socket.set-timeout": trappable,
+        "pysocket:socket/socket.setsockopt": trappable,
+        "pysocket:socket/socket.getsockopt-int": trappable,
+        "pysocket:socket/socket.getsockopt-bytes": trappable,
+        "pysocket:socket/socket.dup": trappable,
+        "pysocket:socket/socket.close": trappable,
         "pysocket:socket/socket.socketpair": trappable,
-        "pysocket:socket/socket.attach": trappable,
-        "pysocket:socket/socket.dup-fd": trappable,
-        "pysocket:socket/socket.close-fd": trappable,
         "pysocket:socket/resolve.gethostname": trappable,
         "pysocket:socket/resolve.getservbyname": trappable,
         "pysocket:socket/resolve.getservbyport": trappable,
@@ -40,9 +34,6 @@ wasmtime::component::bindgen!({
     exports: { default: async },
     trappable_error_type: {
         "pysocket:socket/types.error" => crate::SocketError,
-    },
-    with: {
-        "pysocket:socket/socket.socket": crate::host::SocketHandle,
     },
 });
 

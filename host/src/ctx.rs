@@ -7,7 +7,7 @@ use crate::policy::{Policy, PortSet, Purpose};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use wasmtime::component::{HasData, Linker, ResourceTable};
+use wasmtime::component::{HasData, Linker};
 
 /// The sockets, policy and pinned addresses of one guest. Dropping it
 /// closes every socket the guest still has.
@@ -85,11 +85,9 @@ impl PysocketCtxBuilder {
     }
 }
 
-/// What the host functions operate on: the guest's context and the store's
-/// resource table.
+/// What the host functions operate on: the guest's context.
 pub struct PysocketImpl<'a> {
     pub ctx: &'a mut PysocketCtx,
-    pub table: &'a mut ResourceTable,
 }
 
 /// Implemented by store data that holds a [`PysocketCtx`].

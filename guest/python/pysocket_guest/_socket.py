@@ -7,17 +7,16 @@ before the stdlib ``socket`` module is first imported, so the unmodified
 
 How it maps to the WIT package ``pysocket:socket`` (``wit/*.wit``):
 
-* ``socket`` objects hold one ``socket.socket`` resource of the WIT
-  ``socket`` interface; every method is one call of the resource's method of
-  the same name (``recv`` -> ``recv``, ``settimeout`` -> ``set-timeout``,
-  ``getsockopt`` -> ``getsockopt-int``/``getsockopt-bytes`` ...). The timeout
-  lives in the host (``set-timeout``); the object keeps a copy in nanoseconds
-  only to answer ``gettimeout()`` without a call. ``fileno()`` is the host's
-  per-guest descriptor number, fetched with ``info()`` the first time it is
-  asked for. A closed or detached object drops its resource at once and
-  answers every later call with ``OSError(EBADF)`` itself.
+* ``socket`` objects hold the host's descriptor number of the socket (what
+  ``fileno()`` returns); every method is one call of the WIT ``socket``
+  function of the same name with that number (``recv`` -> ``recv``,
+  ``settimeout`` -> ``set-timeout``, ``getsockopt`` ->
+  ``getsockopt-int``/``getsockopt-bytes`` ...). The timeout lives in the host
+  (``set-timeout``); the object keeps a copy in nanoseconds only to answer
+  ``gettimeout()`` without a call. A closed or detached object holds
+  ``_NO_FD``, which the host answers with EBADF.
 * Module functions map to the ``socket`` interface (``socketpair``,
-  ``dup`` -> ``dup-fd``, ``close`` -> ``close-fd``) and to ``resolve``
+  ``dup``, ``close``) and to ``resolve``
   (``getaddrinfo``, ``getnameinfo``, ``gethostby*``, ``getservby*``,
   ``getprotobyname``, ``gethostname``, ``if_nameindex``).
 * Integers (families, types, levels, options, flags) are the Linux x86-64
@@ -584,7 +583,6 @@ class gaierror(OSError):
     __module__ = 'socket'
 
 
-_Socket = _wsock.Socket
 _AncillaryItem = _wsock.AncillaryItem
 _SockoptInt = _wsock.SockoptValue_Int
 _SockoptBytes = _wsock.SockoptValue_Bytes
@@ -604,6 +602,9 @@ _ECONNRESET = _wtypes.Errno.ECONNRESET
 _ENOENT = _wtypes.Errno.ENOENT
 
 _MISSING = object()
+# {descriptor: its timeout in the host} for the one descriptor that _accept
+# returned last, until an object takes it or the number is closed or reused.
+_accepted = {}
 _INT_MIN = -0x80000000
 _INT_MAX = 0x7FFFFFFF
 _LONG_MIN = -(1 << 63)
@@ -719,23 +720,10 @@ def _ebadf():
     return OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
 
 
-def _raise_ebadf(*args):
-    raise _ebadf()
-
-
-class _Closed:
-    """Stands in for the resource of a closed or detached socket object.
-
-    Every method fails with EBADF, as every system call on descriptor -1 does
-    in CPython; the real resource has already been dropped.
-    """
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        return _raise_ebadf
-
-
-_CLOSED = _Closed()
+# The descriptor a closed or detached object calls the host with: a number
+# the host never hands out, so every call fails with EBADF there, as every
+# system call on descriptor -1 does in CPython (fileno() still answers -1).
+_NO_FD = 0xFFFFFFFF
 
 # ---------------------------------------------------------------------------
 # Argument conversion with CPython's messages (only reached for arguments that
@@ -1052,7 +1040,7 @@ def _close_fds(data):
     """Close descriptors of SCM_RIGHTS data that did not fit the caller's buffer."""
     for start in range(0, len(data) - 3, 4):
         try:
-            _wsock.close_fd(int.from_bytes(data[start:start + 4], 'little'))
+            _wsock.close(int.from_bytes(data[start:start + 4], 'little'))
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1183,24 +1171,21 @@ A pysocket socket: the operations are carried out by the host, see the
 module docstring."""
 
     __module__ = '_socket'
-    # _sock: the WIT resource (or _CLOSED); _fd: descriptor number, None until
-    # first asked for, -1 when closed; _timeout: nanoseconds or None.
-    __slots__ = ('_sock', '_fd', '_family', '_type', '_proto', '_timeout')
-
-    def __new__(cls, *args, **kwargs):
-        self = object.__new__(cls)
-        self._sock = _CLOSED
-        self._fd = -1
-        self._family = 0
-        self._type = 0
-        self._proto = 0
-        self._timeout = None
-        return self
+    # _fd: the host's descriptor number (_NO_FD once closed or detached);
+    # _timeout: nanoseconds or None. No __new__ sets them (a Python __new__
+    # costs 1.5 µs in the guest, a tenth of socket() + close()): __init__
+    # does. __del__ and __repr__ may meet an object whose __init__ failed,
+    # and read them with getattr; other methods of such an object raise
+    # AttributeError.
+    __slots__ = ('_fd', '_family', '_type', '_proto', '_timeout')
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
-        family = _as_int(family)
-        type = _as_int(type)
-        proto = _as_int(proto)
+        if family.__class__ is not int:
+            family = _as_int(family)
+        if type.__class__ is not int:
+            type = _as_int(type)
+        if proto.__class__ is not int:
+            proto = _as_int(proto)
         if fileno is None:
             if family == -1:
                 family = AF_INET
@@ -1209,51 +1194,45 @@ module docstring."""
             if proto == -1:
                 proto = 0
             try:
-                sock = _Socket.create(family, type, proto)
+                fd = _wsock.create(family, type, proto)
             except _Err as e:
                 raise _exc(e.value) from None
-            fd = None
             current = 0 if type & SOCK_NONBLOCK else None
         else:
             fd = _as_long(fileno)
             if fd < 0:
                 raise ValueError("negative file descriptor")
-            if fd > _U32_MAX:
+            if fd >= _NO_FD:
                 raise _ebadf()
-            try:
-                sock = _wsock.attach(fd)
-            except _Err as e:
-                raise _exc(e.value) from None
-            try:
-                info = sock.info()
-            except _Err as e:
-                # CPython leaves the caller's descriptor open on this failure.
-                sock.detach()
-                sock.__exit__(None, None, None)
-                raise _exc(e.value) from None
-            if family == -1:
-                family = info.family
-            if type == -1:
-                type = info.socket_type
-            if proto == -1:
-                proto = info.proto
-            current = info.timeout
+            current = _accepted.pop(fd, _MISSING)
+            if current is _MISSING or -1 in (family, type, proto):
+                try:
+                    info = _wsock.info(fd)
+                except _Err as e:
+                    # CPython leaves the caller's descriptor open on this failure.
+                    raise _exc(e.value) from None
+                if family == -1:
+                    family = info.family
+                if type == -1:
+                    type = info.socket_type
+                if proto == -1:
+                    proto = info.proto
+                current = info.timeout
         timeout = 0 if type & SOCK_NONBLOCK else _default_timeout
         if timeout != current:
             try:
-                sock.set_timeout(timeout)
+                _wsock.set_timeout(fd, timeout)
             except _Err as e:
-                sock.__exit__(None, None, None)
+                if fileno is None:
+                    _wsock.close(fd)
                 raise _exc(e.value) from None
-        old = self._sock
-        self._sock = sock
+        # Calling __init__ again on a live object does not close its old
+        # descriptor, as in CPython (the instance's exit still does).
         self._fd = fd
         self._family = family
         self._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
         self._proto = proto
         self._timeout = timeout
-        if old is not _CLOSED:
-            old.__exit__(None, None, None)
 
     family = property(lambda self: self._family, doc="the socket family")
     type = property(lambda self: self._type, doc="the socket type")
@@ -1261,22 +1240,21 @@ module docstring."""
     timeout = property(lambda self: _seconds(self._timeout), doc="the socket timeout")
 
     def __repr__(self):
-        return (f"<socket object, fd={self.fileno()}, family={self._family}, "
-                f"type={self._type}, proto={self._proto}>")
+        return (f"<socket object, fd={self.fileno()}, family={getattr(self, '_family', 0)}, "
+                f"type={getattr(self, '_type', 0)}, proto={getattr(self, '_proto', 0)}>")
 
     def __getstate__(self):
         raise TypeError(f"cannot pickle {self.__class__.__name__!r} object")
 
-    def __del__(self, _CLOSED=_CLOSED, _warn=_warn):
+    def __del__(self, _NO_FD=_NO_FD, _warn=_warn):
         # (globals bound as defaults: they may be gone at interpreter exit)
-        sock = self._sock
-        if sock is not _CLOSED:
+        if getattr(self, '_fd', _NO_FD) != _NO_FD:
             try:
                 _warn(f"unclosed {self!r}", ResourceWarning, 1, self)
             finally:
-                self._sock = _CLOSED
-                self._fd = -1
-                sock.__exit__(None, None, None)  # dropping it closes the descriptor
+                fd = self._fd
+                self._fd = _NO_FD
+                _close_quietly(fd)
 
     # -- descriptor ------------------------------------------------------
 
@@ -1285,28 +1263,26 @@ module docstring."""
 
 Return the integer file descriptor of the socket."""
         fd = self._fd
-        if fd is None:
-            try:
-                fd = self._sock.info().fd
-            except _Err as e:
-                raise _exc(e.value) from None
-            self._fd = fd
-        return fd
+        return -1 if fd == _NO_FD else fd
 
     def close(self):
         """close()
 
 Close the socket.  It cannot be used after this call."""
-        sock = self._sock
-        if sock is _CLOSED:
+        fd = self._fd
+        if fd == _NO_FD:
             return
-        self._sock = _CLOSED
-        self._fd = -1
-        # Dropping the resource closes the descriptor in the host: one call
-        # instead of close() + drop. (close(2) of a socket reports nothing
-        # CPython would raise: it ignores ECONNRESET, the only error Linux
-        # gives for sockets in practice.)
-        sock.__exit__(None, None, None)
+        self._fd = _NO_FD
+        # CPython ignores ECONNRESET from close() (bpo-30319), the only error
+        # Linux gives for sockets in practice; EBADF means the number was
+        # closed behind the object's back (by _socket.close), which
+        # CPython reports.
+        try:
+            _wsock.close(fd)
+        except _Err as e:
+            error = e.value
+            if error.__class__ is not _E_Os or error.value.code is not _ECONNRESET:
+                raise _exc(error) from None
 
     def detach(self):
         """detach()
@@ -1314,16 +1290,9 @@ Close the socket.  It cannot be used after this call."""
 Close the socket object without closing the underlying file descriptor.
 The object cannot be used after this call, but the file descriptor
 can be reused for other purposes.  The file descriptor is returned."""
-        sock = self._sock
-        if sock is _CLOSED:
-            return -1
-        self._sock = _CLOSED
-        self._fd = -1
-        try:
-            fd = sock.detach()
-        finally:
-            sock.__exit__(None, None, None)
-        return -1 if fd is None else fd
+        fd = self._fd
+        self._fd = _NO_FD
+        return -1 if fd == _NO_FD else fd
 
     # -- connection setup ------------------------------------------------
 
@@ -1333,7 +1302,7 @@ can be reused for other purposes.  The file descriptor is returned."""
 Bind the socket to a local address."""
         address = _sockaddr(self._family, address, "bind")
         try:
-            self._sock.bind(address)
+            _wsock.bind(self._fd, address)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1343,7 +1312,7 @@ Bind the socket to a local address."""
 Enable a server to accept connections."""
         backlog = _arg_i(backlog)
         try:
-            self._sock.listen(backlog if backlog > 0 else 0)
+            _wsock.listen(self._fd, backlog if backlog > 0 else 0)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1353,9 +1322,14 @@ Enable a server to accept connections."""
 Wait for an incoming connection.  Return a new socket file descriptor
 representing the connection, and the address of the client."""
         try:
-            fd, address = self._sock.accept()
+            fd, address = _wsock.accept(self._fd)
         except _Err as e:
             raise _exc(e.value) from None
+        # socket.py wraps the number at once with family, type and proto
+        # given: the timeout of a new descriptor is known (none), so that
+        # needs no info() call.
+        _accepted.clear()
+        _accepted[fd] = None
         return fd, _sockaddr_out(address)
 
     def connect(self, address, /):
@@ -1364,7 +1338,7 @@ representing the connection, and the address of the client."""
 Connect the socket to a remote address."""
         address = _sockaddr(self._family, address, "connect")
         try:
-            self._sock.connect(address)
+            _wsock.connect(self._fd, address)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1374,10 +1348,10 @@ Connect the socket to a remote address."""
 This is like connect(address), but returns an error code (the errno value)
 instead of raising an exception when an error occurs."""
         address = _sockaddr(self._family, address, "connect_ex")
-        if self._sock is _CLOSED:
+        if self._fd == _NO_FD:
             return _errno.EBADF
         try:
-            self._sock.connect(address)
+            _wsock.connect(self._fd, address)
         except _Err as e:
             error = e.value
             kind = error.__class__
@@ -1399,7 +1373,7 @@ Shut down the reading side of the socket (flag == SHUT_RD), the writing side
 of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR)."""
         how = _as_int(how)
         try:
-            self._sock.shutdown(how)
+            _wsock.shutdown(self._fd, how)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1408,7 +1382,7 @@ of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR)."""
 
 Return the address of the local endpoint."""
         try:
-            return _sockaddr_out(self._sock.getsockname())
+            return _sockaddr_out(_wsock.getsockname(self._fd))
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1417,7 +1391,7 @@ Return the address of the local endpoint."""
 
 Return the address of the remote endpoint."""
         try:
-            return _sockaddr_out(self._sock.getpeername())
+            return _sockaddr_out(_wsock.getpeername(self._fd))
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1433,13 +1407,13 @@ as bytes; otherwise it is an integer."""
         buflen = _arg_i(buflen)
         try:
             if buflen == 0:
-                value = self._sock.getsockopt_int(level, option)
+                value = _wsock.getsockopt_int(self._fd, level, option)
                 if value and option == 4 and level == 1:  # SOL_SOCKET, SO_ERROR
                     return _guest_errno(value)
                 return value
             if not 0 < buflen <= 1024:
                 raise OSError("getsockopt buflen out of range")
-            return self._sock.getsockopt_bytes(level, option, buflen)
+            return _wsock.getsockopt_bytes(self._fd, level, option, buflen)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1473,7 +1447,7 @@ Set a socket option."""
         else:
             raise TypeError(f"setsockopt() takes exactly 3 arguments ({count} given)")
         try:
-            self._sock.setsockopt(level, option, value)
+            _wsock.setsockopt(self._fd, level, option, value)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1486,7 +1460,7 @@ setblocking(False) is equivalent to settimeout(0.0)."""
         timeout = None if flag else 0
         self._timeout = timeout
         try:
-            self._sock.set_timeout(timeout)
+            _wsock.set_timeout(self._fd, timeout)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1507,7 +1481,7 @@ Setting a timeout of zero is the same as setblocking(0)."""
         timeout = _timeout_arg(timeout)
         self._timeout = timeout
         try:
-            self._sock.set_timeout(timeout)
+            _wsock.set_timeout(self._fd, timeout)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1537,7 +1511,7 @@ Receive up to buffersize bytes from the socket."""
         if not bufsize:
             return b''  # CPython makes no call for 0 bytes
         try:
-            return self._sock.recv(bufsize, flags)
+            return _wsock.recv(self._fd, bufsize, flags)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1560,7 +1534,7 @@ a new string."""
             if not nbytes:
                 return 0
             try:
-                data = self._sock.recv(nbytes, flags)
+                data = _wsock.recv(self._fd, nbytes, flags)
             except _Err as e:
                 raise _exc(e.value) from None
             return _store(target, data, nbytes)
@@ -1577,7 +1551,7 @@ Like recv(buffersize, flags) but also return the sender's address info."""
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _arg_i(flags)
         try:
-            data, address = self._sock.recvfrom(bufsize, flags)
+            data, address = _wsock.recvfrom(self._fd, bufsize, flags)
         except _Err as e:
             raise _exc(e.value) from None
         return data, _sockaddr_out(address)
@@ -1598,7 +1572,7 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
             elif nbytes > size:
                 raise ValueError("nbytes is greater than the length of the buffer")
             try:
-                data, address = self._sock.recvfrom(nbytes, flags)
+                data, address = _wsock.recvfrom(self._fd, nbytes, flags)
             except _Err as e:
                 raise _exc(e.value) from None
             return _store(target, data, nbytes), _sockaddr_out(address)
@@ -1619,7 +1593,7 @@ dropped and MSG_CTRUNC is set."""
         if not 0 <= ancbufsize <= _SOCKLEN_LIMIT:
             raise ValueError("invalid ancillary data buffer length")
         try:
-            message = self._sock.recvmsg(bufsize, ancbufsize, flags)
+            message = _wsock.recvmsg(self._fd, bufsize, ancbufsize, flags)
         except _Err as e:
             raise _exc(e.value) from None
         ancdata, msg_flags = _ancillary(message.ancillary, ancbufsize, message.flags)
@@ -1650,7 +1624,7 @@ non-ancillary data into a series of buffers."""
             for view in views:
                 total += view.nbytes
             try:
-                message = self._sock.recvmsg(min(total, _U32_MAX), ancbufsize, flags)
+                message = _wsock.recvmsg(self._fd, min(total, _U32_MAX), ancbufsize, flags)
             except _Err as e:
                 raise _exc(e.value) from None
             data = message.data
@@ -1679,7 +1653,7 @@ this may be less than len(data) if the network is busy."""
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _as_int(flags)
         try:
-            return self._sock.send(data, flags)
+            return _wsock.send(self._fd, data, flags)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1693,7 +1667,7 @@ data has been sent."""
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _as_int(flags)
         try:
-            self._sock.sendall(data, flags)
+            _wsock.sendall(self._fd, data, flags)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1714,7 +1688,7 @@ Like send(data, flags) but allows specifying the destination address."""
             flags = _arg_i(flags)
         address = _sockaddr(self._family, address, "sendto")
         try:
-            return self._sock.sendto(data, flags, address)
+            return _wsock.sendto(self._fd, data, flags, address)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1730,7 +1704,7 @@ non-ancillary data from a series of buffers.  ancdata is an iterable of
         ancdata = _ancillary_arg(ancdata)
         flags = _as_int(flags)
         try:
-            return self._sock.sendmsg(buffers, ancdata, flags, address)
+            return _wsock.sendmsg(self._fd, buffers, ancdata, flags, address)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1764,7 +1738,7 @@ operation socket. (A sendmsg() with SOL_ALG control messages.)"""
                 SOL_ALG, ALG_SET_AEAD_ASSOCLEN, assoclen.to_bytes(4, 'little')))
         buffers = [] if msg is None else _buffers_arg(msg)
         try:
-            return self._sock.sendmsg(buffers, ancdata, flags, None)
+            return _wsock.sendmsg(self._fd, buffers, ancdata, flags, None)
         except _Err as e:
             raise _exc(e.value) from None
 
@@ -1772,19 +1746,26 @@ operation socket. (A sendmsg() with SOL_ALG control messages.)"""
 SocketType = socket
 
 
-def _adopt(handle, family, type, proto):
-    """A socket object for a resource the host just made (socketpair)."""
+def _adopt(fd, family, type, proto):
+    """A socket object for a descriptor the host just made (socketpair)."""
     self = socket.__new__(socket)
     timeout = 0 if type & SOCK_NONBLOCK else _default_timeout
     if timeout is not None:
-        handle.set_timeout(timeout)
-    self._sock = handle
-    self._fd = None
+        _wsock.set_timeout(fd, timeout)
+    self._fd = fd
     self._family = family
     self._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
     self._proto = proto
     self._timeout = timeout
     return self
+
+
+def _close_quietly(fd):
+    """Closes a descriptor whose errors nobody could act on (finalizers)."""
+    try:
+        _wsock.close(fd)
+    except _Err:
+        pass
 
 # ---------------------------------------------------------------------------
 # Module functions: descriptors and timeouts
@@ -1804,8 +1785,8 @@ Create a pair of connected socket objects. The default family is AF_UNIX."""
     try:
         return _adopt(first, family, type, proto), _adopt(second, family, type, proto)
     except _Err as e:
-        first.__exit__(None, None, None)
-        second.__exit__(None, None, None)
+        _close_quietly(first)
+        _close_quietly(second)
         raise _exc(e.value) from None
 
 
@@ -1821,8 +1802,9 @@ def dup(fd, /):
 
 Duplicate an integer socket file descriptor."""
     fd = _fd_arg(fd)
+    _accepted.clear()
     try:
-        return _wsock.dup_fd(fd)
+        return _wsock.dup(fd)
     except _Err as e:
         raise _exc(e.value) from None
 
@@ -1832,8 +1814,9 @@ def close(fd, /):
 
 Close an integer socket file descriptor."""
     fd = _fd_arg(fd)
+    _accepted.clear()
     try:
-        _wsock.close_fd(fd)
+        _wsock.close(fd)
     except _Err as e:
         error = e.value
         # bpo-30319: like CPython, ignore ECONNRESET from close().

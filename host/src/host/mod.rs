@@ -6,8 +6,6 @@ mod poll;
 mod resolve;
 mod socket;
 
-pub use socket::SocketHandle;
-
 use crate::bindings::types;
 use crate::{PysocketImpl, SocketError};
 

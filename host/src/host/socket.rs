@@ -1,9 +1,7 @@
 //! `pysocket:socket/socket`: socket objects.
 
 use super::duration;
-use crate::bindings::socket::{
-    AncillaryItem, Host, HostSocket, ReceivedMessage, SocketInfo, SockoptValue,
-};
+use crate::bindings::socket::{AncillaryItem, Host, ReceivedMessage, SocketInfo, SockoptValue};
 use crate::bindings::types::Address as WitAddress;
 use crate::net::msg::{ControlIn, ControlOut};
 use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
@@ -12,17 +10,6 @@ use crate::policy::Purpose;
 use crate::{PysocketImpl, SocketError};
 use socket2::{Domain, Socket, Type};
 use std::sync::Arc;
-use wasmtime::component::Resource;
-
-/// The host side of a guest's socket object: which descriptor it stands
-/// for. `None` once closed or detached.
-#[derive(Debug)]
-pub struct SocketHandle {
-    fd: Option<u32>,
-    /// Made by `attach` (`socket(fileno=...)`): `info` reads family, type
-    /// and protocol from the OS, as CPython does.
-    attached: bool,
-}
 
 type R<T> = Result<T, SocketError>;
 
@@ -58,23 +45,8 @@ fn check_kind(family: i32, sock_type: i32) -> R<()> {
 }
 
 impl PysocketImpl<'_> {
-    fn fd_of(&self, handle: &Resource<SocketHandle>) -> R<u32> {
-        self.table
-            .get(handle)?
-            .fd
-            .ok_or_else(|| NetError::bad_fd().into())
-    }
-
-    fn sock(&self, handle: &Resource<SocketHandle>) -> R<Arc<Sock>> {
-        let fd = self.fd_of(handle)?;
+    fn sock(&self, fd: u32) -> R<Arc<Sock>> {
         Ok(self.ctx.fds.get(fd)?)
-    }
-
-    fn new_handle(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
-        Ok(self.table.push(SocketHandle {
-            fd: Some(fd),
-            attached: false,
-        })?)
     }
 
     fn max_read(&self, bufsize: u32) -> usize {
@@ -119,8 +91,8 @@ impl PysocketImpl<'_> {
     }
 }
 
-impl HostSocket for PysocketImpl<'_> {
-    fn create(&mut self, family: i32, socket_type: i32, proto: i32) -> R<Resource<SocketHandle>> {
+impl Host for PysocketImpl<'_> {
+    fn create(&mut self, family: i32, socket_type: i32, proto: i32) -> R<u32> {
         let base_type = socket_type & !TYPE_FLAGS;
         check_kind(family, base_type)?;
         let os = Socket::new_raw(
@@ -132,86 +104,74 @@ impl HostSocket for PysocketImpl<'_> {
         if socket_type & libc::SOCK_NONBLOCK != 0 {
             sock.set_timeout(Some(std::time::Duration::ZERO));
         }
-        let fd = self.ctx.fds.insert(sock)?;
-        self.new_handle(fd)
+        Ok(self.ctx.fds.insert(sock)?)
     }
 
-    fn info(&mut self, this: Resource<SocketHandle>) -> R<SocketInfo> {
-        let fd = self.fd_of(&this)?;
-        let sock = self.ctx.fds.get(fd)?;
-        let (family, socket_type, proto) = if self.table.get(&this)?.attached {
-            let raw = sock.raw_fd();
-            (
-                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_DOMAIN)?,
-                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_TYPE)?,
-                get_int_opt(raw, libc::SOL_SOCKET, libc::SO_PROTOCOL)?,
-            )
-        } else {
-            (sock.family(), sock.sock_type(), sock.proto())
-        };
+    fn info(&mut self, fd: u32) -> R<SocketInfo> {
+        let sock = self.sock(fd)?;
+        let raw = sock.raw_fd();
         Ok(SocketInfo {
-            fd,
-            family,
-            socket_type,
-            proto,
+            family: get_int_opt(raw, libc::SOL_SOCKET, libc::SO_DOMAIN)?,
+            socket_type: get_int_opt(raw, libc::SOL_SOCKET, libc::SO_TYPE)?,
+            proto: get_int_opt(raw, libc::SOL_SOCKET, libc::SO_PROTOCOL)?,
             timeout: sock
                 .timeout()
                 .map(|t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
         })
     }
 
-    async fn bind(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
-        let sock = self.sock(&this)?;
+    async fn bind(&mut self, fd: u32, address: WitAddress) -> R<()> {
+        let sock = self.sock(fd)?;
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Bind)
             .await?;
         Ok(sock.bind(&addr.to_sockaddr()?)?)
     }
 
-    fn listen(&mut self, this: Resource<SocketHandle>, backlog: i32) -> R<()> {
-        let sock = self.sock(&this)?;
+    fn listen(&mut self, fd: u32, backlog: i32) -> R<()> {
+        let sock = self.sock(fd)?;
         self.check_implicit_bind(&sock)?;
         Ok(sock.listen(backlog.clamp(0, libc::SOMAXCONN))?)
     }
 
-    async fn accept(&mut self, this: Resource<SocketHandle>) -> R<(u32, WitAddress)> {
-        let sock = self.sock(&this)?;
+    async fn accept(&mut self, fd: u32) -> R<(u32, WitAddress)> {
+        let sock = self.sock(fd)?;
         let (os, peer) = sock.accept().await?;
         let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
         let fd = self.ctx.fds.insert(accepted)?;
         Ok((fd, self.sockaddr_to_wit(&peer)))
     }
 
-    async fn connect(&mut self, this: Resource<SocketHandle>, address: WitAddress) -> R<()> {
-        let sock = self.sock(&this)?;
+    async fn connect(&mut self, fd: u32, address: WitAddress) -> R<()> {
+        let sock = self.sock(fd)?;
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
             .await?;
         Ok(sock.connect(&addr.to_sockaddr()?).await?)
     }
 
-    fn getsockname(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
-        let local = self.sock(&this)?.local_addr()?;
+    fn getsockname(&mut self, fd: u32) -> R<WitAddress> {
+        let local = self.sock(fd)?.local_addr()?;
         Ok(self.sockaddr_to_wit(&local))
     }
 
-    fn getpeername(&mut self, this: Resource<SocketHandle>) -> R<WitAddress> {
-        let peer = self.sock(&this)?.peer_addr()?;
+    fn getpeername(&mut self, fd: u32) -> R<WitAddress> {
+        let peer = self.sock(fd)?.peer_addr()?;
         Ok(self.sockaddr_to_wit(&peer))
     }
 
-    async fn recv(&mut self, this: Resource<SocketHandle>, bufsize: u32, flags: i32) -> R<Vec<u8>> {
-        let sock = self.sock(&this)?;
+    async fn recv(&mut self, fd: u32, bufsize: u32, flags: i32) -> R<Vec<u8>> {
+        let sock = self.sock(fd)?;
         Ok(sock.recv(self.max_read(bufsize), flags).await?)
     }
 
     async fn recvfrom(
         &mut self,
-        this: Resource<SocketHandle>,
+        fd: u32,
         bufsize: u32,
         flags: i32,
     ) -> R<(Vec<u8>, Option<WitAddress>)> {
-        let sock = self.sock(&this)?;
+        let sock = self.sock(fd)?;
         let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
         Ok((
             data,
@@ -221,12 +181,12 @@ impl HostSocket for PysocketImpl<'_> {
 
     async fn recvmsg(
         &mut self,
-        this: Resource<SocketHandle>,
+        fd: u32,
         bufsize: u32,
         ancbufsize: u32,
         flags: i32,
     ) -> R<ReceivedMessage> {
-        let sock = self.sock(&this)?;
+        let sock = self.sock(fd)?;
         let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
         let got = sock
             .recv_msg(self.max_read(bufsize), ancbufsize, flags)
@@ -258,26 +218,20 @@ impl HostSocket for PysocketImpl<'_> {
         })
     }
 
-    async fn send(&mut self, this: Resource<SocketHandle>, data: String, flags: i32) -> R<u32> {
-        let sock = self.sock(&this)?;
+    async fn send(&mut self, fd: u32, data: String, flags: i32) -> R<u32> {
+        let sock = self.sock(fd)?;
         let data = payload_bytes(data)?;
         Ok(sock.send(&data, flags).await? as u32)
     }
 
-    async fn sendall(&mut self, this: Resource<SocketHandle>, data: String, flags: i32) -> R<()> {
-        let sock = self.sock(&this)?;
+    async fn sendall(&mut self, fd: u32, data: String, flags: i32) -> R<()> {
+        let sock = self.sock(fd)?;
         let data = payload_bytes(data)?;
         Ok(sock.send_all(&data, flags).await?)
     }
 
-    async fn sendto(
-        &mut self,
-        this: Resource<SocketHandle>,
-        data: String,
-        flags: i32,
-        address: WitAddress,
-    ) -> R<u32> {
-        let sock = self.sock(&this)?;
+    async fn sendto(&mut self, fd: u32, data: String, flags: i32, address: WitAddress) -> R<u32> {
+        let sock = self.sock(fd)?;
         let data = payload_bytes(data)?;
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
@@ -287,13 +241,13 @@ impl HostSocket for PysocketImpl<'_> {
 
     async fn sendmsg(
         &mut self,
-        this: Resource<SocketHandle>,
+        fd: u32,
         buffers: Vec<String>,
         ancillary: Vec<AncillaryItem>,
         flags: i32,
         address: Option<WitAddress>,
     ) -> R<u32> {
-        let sock = self.sock(&this)?;
+        let sock = self.sock(fd)?;
         let buffers = buffers
             .into_iter()
             .map(payload_bytes)
@@ -343,23 +297,17 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(n as u32)
     }
 
-    fn shutdown(&mut self, this: Resource<SocketHandle>, how: i32) -> R<()> {
-        Ok(self.sock(&this)?.shutdown(how)?)
+    fn shutdown(&mut self, fd: u32, how: i32) -> R<()> {
+        Ok(self.sock(fd)?.shutdown(how)?)
     }
 
-    fn set_timeout(&mut self, this: Resource<SocketHandle>, timeout: Option<u64>) -> R<()> {
-        self.sock(&this)?.set_timeout(timeout.map(duration));
+    fn set_timeout(&mut self, fd: u32, timeout: Option<u64>) -> R<()> {
+        self.sock(fd)?.set_timeout(timeout.map(duration));
         Ok(())
     }
 
-    fn setsockopt(
-        &mut self,
-        this: Resource<SocketHandle>,
-        level: i32,
-        name: i32,
-        value: SockoptValue,
-    ) -> R<()> {
-        let sock = self.sock(&this)?;
+    fn setsockopt(&mut self, fd: u32, level: i32, name: i32, value: SockoptValue) -> R<()> {
+        let sock = self.sock(fd)?;
         options::check_set(level, name)?;
         let fd = sock.raw_fd();
         match value {
@@ -370,20 +318,14 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(())
     }
 
-    fn getsockopt_int(&mut self, this: Resource<SocketHandle>, level: i32, name: i32) -> R<i32> {
-        let sock = self.sock(&this)?;
+    fn getsockopt_int(&mut self, fd: u32, level: i32, name: i32) -> R<i32> {
+        let sock = self.sock(fd)?;
         options::check_get(level, name)?;
         Ok(get_int_opt(sock.raw_fd(), level, name)?)
     }
 
-    fn getsockopt_bytes(
-        &mut self,
-        this: Resource<SocketHandle>,
-        level: i32,
-        name: i32,
-        buflen: u32,
-    ) -> R<Vec<u8>> {
-        let sock = self.sock(&this)?;
+    fn getsockopt_bytes(&mut self, fd: u32, level: i32, name: i32, buflen: u32) -> R<Vec<u8>> {
+        let sock = self.sock(fd)?;
         if !(1..=1024).contains(&buflen) {
             return Err(SocketError::os(
                 libc::EINVAL,
@@ -394,31 +336,47 @@ impl HostSocket for PysocketImpl<'_> {
         Ok(get_bytes_opt(sock.raw_fd(), level, name, buflen as usize)?)
     }
 
-    fn dup(&mut self, this: Resource<SocketHandle>) -> R<Resource<SocketHandle>> {
-        let sock = self.sock(&this)?;
-        let fd = dup_sock(self, &sock)?;
-        self.new_handle(fd)
+    fn dup(&mut self, fd: u32) -> R<u32> {
+        let sock = self.sock(fd)?;
+        dup_sock(self, &sock)
     }
 
-    fn close(&mut self, this: Resource<SocketHandle>) -> R<()> {
-        let handle = self.table.get_mut(&this)?;
-        if let Some(fd) = handle.fd.take() {
-            self.ctx.fds.remove(fd)?;
-        }
+    fn close(&mut self, fd: u32) -> R<()> {
+        self.ctx.fds.remove(fd)?;
         Ok(())
     }
 
-    fn detach(&mut self, this: Resource<SocketHandle>) -> wasmtime::Result<Option<u32>> {
-        Ok(self.table.get_mut(&this)?.fd.take())
-    }
-
-    fn drop(&mut self, rep: Resource<SocketHandle>) -> wasmtime::Result<()> {
-        let handle = self.table.delete(rep)?;
-        if let Some(fd) = handle.fd {
-            // Already closed through another object: nothing left to do.
-            let _ = self.ctx.fds.remove(fd);
+    fn socketpair(&mut self, family: i32, socket_type: i32, proto: i32) -> R<(u32, u32)> {
+        let base_type = socket_type & !TYPE_FLAGS;
+        if family != libc::AF_UNIX {
+            return Err(SocketError::os(
+                libc::EOPNOTSUPP,
+                "Operation not supported (socketpair needs AF_UNIX)",
+            ));
         }
-        Ok(())
+        check_kind(family, base_type)?;
+        let (a, b) = Socket::pair_raw(
+            Domain::from(family),
+            Type::from(base_type | TYPE_FLAGS),
+            if proto == 0 { None } else { Some(proto.into()) },
+        )?;
+        let mut fds = Vec::with_capacity(2);
+        for os in [a, b] {
+            let sock = Sock::new(os, family, base_type, proto)?;
+            if socket_type & libc::SOCK_NONBLOCK != 0 {
+                sock.set_timeout(Some(std::time::Duration::ZERO));
+            }
+            match self.ctx.fds.insert(sock) {
+                Ok(fd) => fds.push(fd),
+                Err(e) => {
+                    for fd in fds {
+                        let _ = self.ctx.fds.remove(fd);
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok((fds[0], fds[1]))
     }
 }
 
@@ -450,62 +408,4 @@ fn dup_sock(this: &mut PysocketImpl<'_>, sock: &Sock) -> R<u32> {
     )?;
     copy.set_timeout(sock.timeout());
     Ok(this.ctx.fds.insert(copy)?)
-}
-
-impl Host for PysocketImpl<'_> {
-    fn socketpair(
-        &mut self,
-        family: i32,
-        socket_type: i32,
-        proto: i32,
-    ) -> R<(Resource<SocketHandle>, Resource<SocketHandle>)> {
-        let base_type = socket_type & !TYPE_FLAGS;
-        if family != libc::AF_UNIX {
-            return Err(SocketError::os(
-                libc::EOPNOTSUPP,
-                "Operation not supported (socketpair needs AF_UNIX)",
-            ));
-        }
-        check_kind(family, base_type)?;
-        let (a, b) = Socket::pair_raw(
-            Domain::from(family),
-            Type::from(base_type | TYPE_FLAGS),
-            if proto == 0 { None } else { Some(proto.into()) },
-        )?;
-        let mut fds = Vec::with_capacity(2);
-        for os in [a, b] {
-            let sock = Sock::new(os, family, base_type, proto)?;
-            if socket_type & libc::SOCK_NONBLOCK != 0 {
-                sock.set_timeout(Some(std::time::Duration::ZERO));
-            }
-            match self.ctx.fds.insert(sock) {
-                Ok(fd) => fds.push(fd),
-                Err(e) => {
-                    for fd in fds {
-                        let _ = self.ctx.fds.remove(fd);
-                    }
-                    return Err(e.into());
-                }
-            }
-        }
-        Ok((self.new_handle(fds[0])?, self.new_handle(fds[1])?))
-    }
-
-    fn attach(&mut self, fd: u32) -> R<Resource<SocketHandle>> {
-        self.ctx.fds.get(fd)?;
-        Ok(self.table.push(SocketHandle {
-            fd: Some(fd),
-            attached: true,
-        })?)
-    }
-
-    fn dup_fd(&mut self, fd: u32) -> R<u32> {
-        let sock = self.ctx.fds.get(fd)?;
-        dup_sock(self, &sock)
-    }
-
-    fn close_fd(&mut self, fd: u32) -> R<()> {
-        self.ctx.fds.remove(fd)?;
-        Ok(())
-    }
 }

@@ -75,7 +75,6 @@ impl PysocketView for GuestState {
     fn pysocket(&mut self) -> PysocketImpl<'_> {
         PysocketImpl {
             ctx: &mut self.pysocket,
-            table: &mut self.table,
         }
     }
 }
