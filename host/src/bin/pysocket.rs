@@ -9,8 +9,8 @@
 
 use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
 use pysocket_host::runtime::{
-    load_component, new_engine, new_linker, run_command, EpochTicker, GuestConfig, PythonGuest,
-    PythonRuntime,
+    load_component, new_engine, new_linker, run_command, run_on_workers, worker_count, EpochTicker,
+    GuestConfig, PythonGuest, PythonRuntime,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -166,8 +166,10 @@ fn from_env_or(flag: Option<PathBuf>, var: &str, default: &str) -> PathBuf {
         .unwrap_or_else(|| default_build_dir().join(default))
 }
 
+/// A single-threaded runtime: one guest needs no more (see
+/// `pysocket_host::runtime::run_on_workers`).
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap_or_else(|e| fail(format!("starting tokio: {e}")))
@@ -249,30 +251,24 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
             }
         );
     }
-    let statuses = runtime().block_on(async {
-        let tasks: Vec<_> = guests
-            .into_iter()
-            .map(|g| {
-                let python = python.clone();
-                tokio::spawn(async move { python.run(&g).await })
-            })
-            .collect();
-        let mut statuses = Vec::new();
-        for t in tasks {
-            statuses.push(match t.await {
-                Ok(Ok((status, _))) => status,
-                Ok(Err(e)) => {
-                    eprintln!("pysocket: {e:#}");
-                    1
-                }
-                Err(e) => {
-                    eprintln!("pysocket: guest task failed: {e}");
-                    1
-                }
-            });
+    let workers = worker_count(guests.len());
+    let statuses: Vec<i32> = run_on_workers(guests, workers, move |g| {
+        let python = python.clone();
+        async move { python.run(&g).await }
+    })
+    .into_iter()
+    .map(|done| match done {
+        Ok(Ok((status, _))) => status,
+        Ok(Err(e)) => {
+            eprintln!("pysocket: {e:#}");
+            1
         }
-        statuses
-    });
+        Err(e) => {
+            eprintln!("pysocket: {e}");
+            1
+        }
+    })
+    .collect();
     if o.timings {
         eprintln!("pysocket: total {:.3}s", started.elapsed().as_secs_f64());
     }
