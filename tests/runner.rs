@@ -115,6 +115,37 @@ fn two_guests_in_one_process_with_and() {
     assert_eq!(out.status.code(), Some(5));
 }
 
+/// With `--workers 1` the demo's server and client share one thread: the
+/// server waiting in accept/recv must leave the thread to the client (and
+/// the client's sleeps to the server), or the exchange never finishes.
+#[test]
+fn guests_sharing_one_worker_thread_take_turns() {
+    let shared = std::env::temp_dir().join(format!("pysocket-workers-{}", std::process::id()));
+    std::fs::create_dir_all(&shared).unwrap();
+    let dir = format!("{}::/shared", shared.display());
+    let example = |name: &str| {
+        repo_root()
+            .join("examples")
+            .join(name)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let out = pysocket()
+        .args(["python", "--workers", "1", "--allow-bind", "127.0.0.1:0"])
+        .args(["--allow-net", "127.0.0.1", "--dir", &dir])
+        .args([&example("echo_server.py"), "/shared", "--and"])
+        .args([&example("echo_client.py"), "/shared"])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&shared);
+    let stdout = success_stdout(&out);
+    assert!(
+        stdout.contains("[client] <- HELLO FROM ONE WASM GUEST"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1000 round trips"), "{stdout}");
+}
+
 /// `pysocket run` runs a `wasi:cli/run` component with pysocket linked
 /// (tests/apps/cli_app.py, built by `make test` into build/cli-app.wasm).
 #[test]

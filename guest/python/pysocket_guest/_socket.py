@@ -958,8 +958,30 @@ def _port_arg(port, caller):
     raise OverflowError(f"{caller}(): port must be 0-65535.")
 
 
+# The last (family, address) converted by _sockaddr and its WIT address:
+# a datagram socket usually sends to the same address again and again, and
+# building the WIT records costs two Python-level __init__ calls (about
+# 1 µs in the guest). Only exact (str, int) tuples are remembered, so
+# equality cannot mistake one argument for another (1.0 == 1, b'a' != 'a').
+_sockaddr_memo = [None, None]
+
+
 def _sockaddr(family, address, caller):
     """CPython's getsockaddrarg: a Python address as a WIT ``address``."""
+    if not (address.__class__ is tuple and len(address) == 2
+            and address[0].__class__ is str and address[1].__class__ is int):
+        return _sockaddr_convert(family, address, caller)
+    memo = _sockaddr_memo
+    key = memo[0]
+    if key is not None and key[0] == family and key[1] == address:
+        return memo[1]
+    converted = _sockaddr_convert(family, address, caller)
+    memo[0] = (family, address)
+    memo[1] = converted
+    return converted
+
+
+def _sockaddr_convert(family, address, caller):
     if family == AF_INET:
         if not isinstance(address, tuple):
             raise TypeError(f"{caller}(): AF_INET address must be tuple, "

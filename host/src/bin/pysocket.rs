@@ -51,6 +51,9 @@ OPTIONS (the network is denied unless a flag allows it):
                               build/stdlib of the source tree).
     --wasi-sockets            also grant the stock wasi:sockets, unrestricted (for
                               comparing with the stock path; not policy-checked).
+    --workers N               threads the guests are spread over (default: one per
+                              guest, at most one per CPU). Guests sharing a thread
+                              take turns like threads under CPython's GIL.
     --timings                 print start-up and run times to stderr.
     -h, --help                this text.
 ";
@@ -61,6 +64,7 @@ struct Options {
     config: GuestConfig,
     python_wasm: Option<PathBuf>,
     stdlib: Option<PathBuf>,
+    workers: Option<usize>,
     timings: bool,
 }
 
@@ -76,6 +80,7 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
         config: GuestConfig::default(),
         python_wasm: None,
         stdlib: None,
+        workers: None,
         timings: false,
     };
     while let Some(arg) = args.peek().cloned() {
@@ -138,6 +143,14 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
             }
             "--python-wasm" => o.python_wasm = Some(PathBuf::from(value())),
             "--stdlib" => o.stdlib = Some(PathBuf::from(value())),
+            "--workers" => {
+                let n: usize = value()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .unwrap_or_else(|| fail("--workers needs a number above 0"));
+                o.workers = Some(n);
+            }
             "--timings" => o.timings = true,
             "--wasi-sockets" => o.config.wasi_sockets = true,
             "-h" | "--help" => {
@@ -251,7 +264,7 @@ fn cmd_python(mut args: std::iter::Peekable<std::vec::IntoIter<String>>) -> Exit
             }
         );
     }
-    let workers = worker_count(guests.len());
+    let workers = o.workers.unwrap_or_else(|| worker_count(guests.len()));
     let statuses: Vec<i32> = run_on_workers(guests, workers, move |g| {
         let python = python.clone();
         async move { python.run(&g).await }
