@@ -10,6 +10,7 @@ compile_error!("pysocket-host currently supports Linux hosts only");
 
 pub mod addr;
 pub mod error;
+pub mod hosts_file;
 pub mod msg;
 pub mod options;
 pub mod poll;
