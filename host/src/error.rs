@@ -6,7 +6,7 @@ use crate::net::error::{strerror, NetError};
 use wasmtime::component::ResourceTableError;
 
 /// What a host function returns on failure: either an error for the guest
-/// (a Python exception) or a trap (a host bug or a forged resource handle).
+/// (a Python exception) or a trap (a host bug).
 #[derive(Debug)]
 pub enum SocketError {
     /// Reported to the guest as `result::err`.
