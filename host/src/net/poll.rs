@@ -7,7 +7,7 @@
 use super::error::NetResult;
 use super::sock::{Sock, Wait};
 use std::future::{poll_fn, Future};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::task::Poll;
 use tokio::io::Interest;
@@ -130,15 +130,26 @@ async fn wait_any(entries: &[PollEntry], wait: Wait) -> NetResult<bool> {
     // alive whenever the socket is ready for something nobody asked for,
     // and the caller would spin.
     let wanted = regs[index].1 as i16 | libc::POLLERR | libc::POLLHUP;
-    let mut probe = libc::pollfd {
-        fd: guard.get_inner().as_raw_fd(),
-        events: regs[index].1 as i16,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd; timeout 0.
-    let rc = unsafe { libc::poll(&mut probe, 1, 0) };
-    if rc <= 0 || probe.revents & wanted == 0 {
+    if ready_now(guard.get_inner().as_raw_fd(), regs[index].1 as i16) & wanted == 0 {
         guard.clear_ready();
     }
     Ok(true)
+}
+
+/// The events `fd` has right now among `events` (plus POLLERR, POLLHUP and
+/// POLLNVAL, which poll(2) always reports): a zero-timeout poll(2). 0 when
+/// none, or when poll fails.
+pub(crate) fn ready_now(fd: RawFd, events: i16) -> i16 {
+    let mut probe = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, and a timeout of 0 never blocks.
+    let rc = unsafe { libc::poll(&mut probe, 1, 0) };
+    if rc == 1 {
+        probe.revents
+    } else {
+        0
+    }
 }

@@ -274,7 +274,9 @@ impl Sock {
         // On loopback the handshake is usually over by the time connect(2)
         // returns: look before involving the reactor (which would register
         // the socket with epoll and wake this task through it).
-        let mut ready_now = writable_now(self.raw_fd());
+        let mut ready_now = super::poll::ready_now(self.raw_fd(), libc::POLLOUT)
+            & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP)
+            != 0;
         loop {
             if !ready_now {
                 self.wait_ready(Interest::WRITABLE, wait).await?;
@@ -491,18 +493,6 @@ pub fn set_opt(
 fn _assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<Sock>();
-}
-
-/// Is `fd` writable (or in error) right now? A zero-timeout poll(2).
-fn writable_now(fd: RawFd) -> bool {
-    let mut entry = libc::pollfd {
-        fd,
-        events: libc::POLLOUT,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, and a timeout of 0 never blocks.
-    let n = unsafe { libc::poll(&mut entry, 1, 0) };
-    n == 1 && entry.revents & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
 }
 
 #[cfg(test)]
