@@ -716,6 +716,12 @@ def _netdb_exc(error):
     return _exc(error)
 
 
+def _reported_by_close(error):
+    """Whether close() reports ``error``: CPython ignores ECONNRESET from
+    close() (bpo-30319), the only error Linux gives for sockets in practice."""
+    return error.__class__ is not _E_Os or error.value.code is not _ECONNRESET
+
+
 def _ebadf():
     return OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
 
@@ -797,8 +803,9 @@ def _bytes_arg(data):
     try:
         view = memoryview(data)
     except TypeError:
-        raise TypeError(
-            f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
+        view = None
+    if view is None:
+        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'")
     with view:
         if not view.c_contiguous:
             raise BufferError("memoryview: underlying buffer is not C-contiguous")
@@ -895,7 +902,8 @@ def _decode_host(raw):
     try:
         return raw.decode('utf-8')
     except UnicodeDecodeError:
-        raise gaierror(EAI_NONAME, 'Name or service not known') from None
+        pass
+    raise gaierror(EAI_NONAME, 'Name or service not known')
 
 
 def _host_arg(host):
@@ -908,7 +916,9 @@ def _host_arg(host):
         try:
             encoded = host.encode('idna')
         except UnicodeError:
-            raise TypeError("encoding of hostname failed") from None
+            encoded = None
+        if encoded is None:
+            raise TypeError("encoding of hostname failed")
         if 0 in encoded:
             raise TypeError("host name must not contain null character")
         return encoded.decode('ascii')
@@ -1061,10 +1071,13 @@ def _cmsg_space(length):
 def _close_fds(data):
     """Close descriptors of SCM_RIGHTS data that did not fit the caller's buffer."""
     for start in range(0, len(data) - 3, 4):
+        error = None
         try:
             _wsock.close(int.from_bytes(data[start:start + 4], 'little'))
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
 
 def _ancillary(items, room, flags):
@@ -1110,7 +1123,9 @@ def _ancillary_arg(ancdata):
     try:
         items = iter(ancdata)
     except TypeError:
-        raise TypeError("sendmsg() argument 2 must be an iterable") from None
+        items = None
+    if items is None:
+        raise TypeError("sendmsg() argument 2 must be an iterable")
     where = "[sendmsg() ancillary data items]()"
     out = []
     total = 0
@@ -1141,7 +1156,9 @@ def _buffers_arg(buffers):
     try:
         items = iter(buffers)
     except TypeError:
-        raise TypeError("sendmsg() argument 1 must be an iterable") from None
+        items = None
+    if items is None:
+        raise TypeError("sendmsg() argument 1 must be an iterable")
     return [_payload(item) for item in list(items)]
 
 # ---------------------------------------------------------------------------
@@ -1215,10 +1232,13 @@ module docstring."""
                 type = SOCK_STREAM
             if proto == -1:
                 proto = 0
+            error = None
             try:
                 fd = _wsock.create(family, type, proto)
             except _Err as e:
-                raise _exc(e.value) from None
+                error = e.value
+            if error is not None:
+                raise _exc(error)
             current = 0 if type & SOCK_NONBLOCK else None
         else:
             fd = _as_long(fileno)
@@ -1228,11 +1248,14 @@ module docstring."""
                 raise _ebadf()
             current = _accepted.pop(fd, _MISSING)
             if current is _MISSING or -1 in (family, type, proto):
+                error = None
                 try:
                     info = _wsock.info(fd)
                 except _Err as e:
+                    error = e.value
+                if error is not None:
                     # CPython leaves the caller's descriptor open on this failure.
-                    raise _exc(e.value) from None
+                    raise _exc(error)
                 if family == -1:
                     family = info.family
                 if type == -1:
@@ -1242,12 +1265,15 @@ module docstring."""
                 current = info.timeout
         timeout = 0 if type & SOCK_NONBLOCK else _default_timeout
         if timeout != current:
+            error = None
             try:
                 _wsock.set_timeout(fd, timeout)
             except _Err as e:
+                error = e.value
+            if error is not None:
                 if fileno is None:
-                    _wsock.close(fd)
-                raise _exc(e.value) from None
+                    _close_quietly(fd)
+                raise _exc(error)
         # Calling __init__ again on a live object does not close its old
         # descriptor, as in CPython (the instance's exit still does).
         self._fd = fd
@@ -1299,12 +1325,13 @@ Close the socket.  It cannot be used after this call."""
         # Linux gives for sockets in practice; EBADF means the number was
         # closed behind the object's back (by _socket.close), which
         # CPython reports.
+        error = None
         try:
             _wsock.close(fd)
         except _Err as e:
             error = e.value
-            if error.__class__ is not _E_Os or error.value.code is not _ECONNRESET:
-                raise _exc(error) from None
+        if error is not None and _reported_by_close(error):
+            raise _exc(error)
 
     def detach(self):
         """detach()
@@ -1323,30 +1350,39 @@ can be reused for other purposes.  The file descriptor is returned."""
 
 Bind the socket to a local address."""
         address = _sockaddr(self._family, address, "bind")
+        error = None
         try:
             _wsock.bind(self._fd, address)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def listen(self, backlog=min(SOMAXCONN, 128), /):
         """listen([backlog])
 
 Enable a server to accept connections."""
         backlog = _arg_i(backlog)
+        error = None
         try:
             _wsock.listen(self._fd, backlog if backlog > 0 else 0)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def _accept(self):
         """_accept() -> (integer, address info)
 
 Wait for an incoming connection.  Return a new socket file descriptor
 representing the connection, and the address of the client."""
+        error = None
         try:
             fd, address = _wsock.accept(self._fd)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         # socket.py wraps the number at once with family, type and proto
         # given: the timeout of a new descriptor is known (none), so that
         # needs no info() call.
@@ -1359,10 +1395,13 @@ representing the connection, and the address of the client."""
 
 Connect the socket to a remote address."""
         address = _sockaddr(self._family, address, "connect")
+        error = None
         try:
             _wsock.connect(self._fd, address)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def connect_ex(self, address, /):
         """connect_ex(address) -> errno
@@ -1374,19 +1413,19 @@ instead of raising an exception when an error occurs."""
             return _errno.EBADF
         try:
             _wsock.connect(self._fd, address)
+            return 0
         except _Err as e:
             error = e.value
-            kind = error.__class__
-            if kind is _E_Os:
-                number = _ERRNO_NUMBER.get(error.value.code)
-                if number is not None:
-                    return number
-                # No number for this name in this interpreter: raise instead
-                # of returning a number that would mean something else.
-            elif kind is _E_Timeout:
-                return _errno.EAGAIN  # CPython returns EWOULDBLOCK on timeout
-            raise _exc(error) from None
-        return 0
+        kind = error.__class__
+        if kind is _E_Os:
+            number = _ERRNO_NUMBER.get(error.value.code)
+            if number is not None:
+                return number
+            # No number for this name in this interpreter: raise instead
+            # of returning a number that would mean something else.
+        elif kind is _E_Timeout:
+            return _errno.EAGAIN  # CPython returns EWOULDBLOCK on timeout
+        raise _exc(error)
 
     def shutdown(self, how, /):
         """shutdown(flag)
@@ -1394,10 +1433,13 @@ instead of raising an exception when an error occurs."""
 Shut down the reading side of the socket (flag == SHUT_RD), the writing side
 of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR)."""
         how = _as_int(how)
+        error = None
         try:
             _wsock.shutdown(self._fd, how)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def getsockname(self):
         """getsockname() -> address info
@@ -1406,7 +1448,8 @@ Return the address of the local endpoint."""
         try:
             return _sockaddr_out(_wsock.getsockname(self._fd))
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     def getpeername(self):
         """getpeername() -> address info
@@ -1415,7 +1458,8 @@ Return the address of the remote endpoint."""
         try:
             return _sockaddr_out(_wsock.getpeername(self._fd))
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     # -- options and timeouts --------------------------------------------
 
@@ -1427,6 +1471,7 @@ as bytes; otherwise it is an integer."""
         level = _arg_i(level)
         option = _arg_i(option)
         buflen = _arg_i(buflen)
+        error = None
         try:
             if buflen == 0:
                 value = _wsock.getsockopt_int(self._fd, level, option)
@@ -1437,7 +1482,9 @@ as bytes; otherwise it is an integer."""
                 raise OSError("getsockopt buflen out of range")
             return _wsock.getsockopt_bytes(self._fd, level, option, buflen)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def setsockopt(self, *args):
         """setsockopt(level, option, value: int)
@@ -1453,25 +1500,32 @@ Set a socket option."""
             try:
                 number = _arg_i(value)
             except (TypeError, OverflowError):
+                number = None
+            if number is None:
                 # not an int: the value is a buffer (CPython's third parse)
                 value = _SockoptBytes(value if value.__class__ is bytes else _bytes_arg(value))
             else:
                 value = _SockoptInt(number)
         elif count == 4:
+            value = None
             try:
                 level = _arg_i(args[0])
                 option = _arg_i(args[1])
-                if args[2] is not None:
-                    raise TypeError
-                value = _SockoptNull(_index(args[3]) & _U32_MAX)
+                if args[2] is None:
+                    value = _SockoptNull(_index(args[3]) & _U32_MAX)
             except (TypeError, OverflowError):
-                raise TypeError("setsockopt() takes exactly 3 arguments (4 given)") from None
+                pass
+            if value is None:
+                raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
         else:
             raise TypeError(f"setsockopt() takes exactly 3 arguments ({count} given)")
+        error = None
         try:
             _wsock.setsockopt(self._fd, level, option, value)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def setblocking(self, flag, /):
         """setblocking(flag)
@@ -1481,10 +1535,13 @@ setblocking(True) is equivalent to settimeout(None);
 setblocking(False) is equivalent to settimeout(0.0)."""
         timeout = None if flag else 0
         self._timeout = timeout
+        error = None
         try:
             _wsock.set_timeout(self._fd, timeout)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def getblocking(self):
         """getblocking()
@@ -1502,10 +1559,13 @@ the timeout feature and is equivalent to setblocking(1).
 Setting a timeout of zero is the same as setblocking(0)."""
         timeout = _timeout_arg(timeout)
         self._timeout = timeout
+        error = None
         try:
             _wsock.set_timeout(self._fd, timeout)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def gettimeout(self):
         """gettimeout() -> timeout
@@ -1535,7 +1595,8 @@ Receive up to buffersize bytes from the socket."""
         try:
             return _wsock.recv(self._fd, bufsize, flags)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """recv_into(buffer, [nbytes[, flags]]) -> nbytes_read
@@ -1555,10 +1616,13 @@ a new string."""
                 raise ValueError("buffer too small for requested bytes")
             if not nbytes:
                 return 0
+            error = None
             try:
                 data = _wsock.recv(self._fd, nbytes, flags)
             except _Err as e:
-                raise _exc(e.value) from None
+                error = e.value
+            if error is not None:
+                raise _exc(error)
             return _store(target, data, nbytes)
         finally:
             if view is not None:
@@ -1572,10 +1636,13 @@ Like recv(buffersize, flags) but also return the sender's address info."""
             bufsize = _bufsize(bufsize, "negative buffersize in recvfrom")
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _arg_i(flags)
+        error = None
         try:
             data, address = _wsock.recvfrom(self._fd, bufsize, flags)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         return data, _sockaddr_out(address)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
@@ -1593,10 +1660,13 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
                 nbytes = size
             elif nbytes > size:
                 raise ValueError("nbytes is greater than the length of the buffer")
+            error = None
             try:
                 data, address = _wsock.recvfrom(self._fd, nbytes, flags)
             except _Err as e:
-                raise _exc(e.value) from None
+                error = e.value
+            if error is not None:
+                raise _exc(error)
             return _store(target, data, nbytes), _sockaddr_out(address)
         finally:
             if view is not None:
@@ -1614,10 +1684,13 @@ dropped and MSG_CTRUNC is set."""
         flags = _arg_i(flags)
         if not 0 <= ancbufsize <= _SOCKLEN_LIMIT:
             raise ValueError("invalid ancillary data buffer length")
+        error = None
         try:
             message = _wsock.recvmsg(self._fd, bufsize, ancbufsize, flags)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         ancdata, msg_flags = _ancillary(message.ancillary, ancbufsize, message.flags)
         return message.data, ancdata, msg_flags, _sockaddr_out(message.address)
 
@@ -1631,7 +1704,9 @@ non-ancillary data into a series of buffers."""
         try:
             items = iter(buffers)
         except TypeError:
-            raise TypeError("recvmsg_into() argument 1 must be an iterable") from None
+            items = None
+        if items is None:
+            raise TypeError("recvmsg_into() argument 1 must be an iterable")
         views = []
         try:
             for item in list(items):
@@ -1645,10 +1720,13 @@ non-ancillary data into a series of buffers."""
             total = 0
             for view in views:
                 total += view.nbytes
+            error = None
             try:
                 message = _wsock.recvmsg(self._fd, min(total, _U32_MAX), ancbufsize, flags)
             except _Err as e:
-                raise _exc(e.value) from None
+                error = e.value
+            if error is not None:
+                raise _exc(error)
             data = message.data
             received = len(data)
             offset = 0
@@ -1677,7 +1755,8 @@ this may be less than len(data) if the network is busy."""
         try:
             return _wsock.send(self._fd, data, flags)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     def sendall(self, data, flags=0, /):
         """sendall(data[, flags])
@@ -1688,10 +1767,13 @@ data has been sent."""
         data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _as_int(flags)
+        error = None
         try:
             _wsock.sendall(self._fd, data, flags)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
 
     def sendto(self, *args):
         """sendto(data[, flags], address) -> count
@@ -1712,7 +1794,8 @@ Like send(data, flags) but allows specifying the destination address."""
         try:
             return _wsock.sendto(self._fd, data, flags, address)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     def sendmsg(self, buffers, ancdata=(), flags=0, address=None, /):
         """sendmsg(buffers[, ancdata[, flags[, address]]]) -> count
@@ -1728,7 +1811,8 @@ non-ancillary data from a series of buffers.  ancdata is an iterable of
         try:
             return _wsock.sendmsg(self._fd, buffers, ancdata, flags, address)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
     def sendmsg_afalg(self, msg=None, *, op=None, iv=None, assoclen=None, flags=0):
         """sendmsg_afalg([msg], *, op[, iv[, assoclen[, flags=MSG_MORE]]])
@@ -1762,7 +1846,8 @@ operation socket. (A sendmsg() with SOL_ALG control messages.)"""
         try:
             return _wsock.sendmsg(self._fd, buffers, ancdata, flags, None)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        raise _exc(error)
 
 
 SocketType = socket
@@ -1800,16 +1885,20 @@ Create a pair of connected socket objects. The default family is AF_UNIX."""
     family = _arg_i(family)
     type = _arg_i(type)
     proto = _arg_i(proto)
+    error = None
     try:
         first, second = _wsock.socketpair(family, type, proto)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    if error is not None:
+        raise _exc(error)
     try:
         return _adopt(first, family, type, proto), _adopt(second, family, type, proto)
     except _Err as e:
-        _close_quietly(first)
-        _close_quietly(second)
-        raise _exc(e.value) from None
+        error = e.value
+    _close_quietly(first)
+    _close_quietly(second)
+    raise _exc(error)
 
 
 def _fd_arg(fd):
@@ -1828,7 +1917,8 @@ Duplicate an integer socket file descriptor."""
     try:
         return _wsock.dup(fd)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    raise _exc(error)
 
 
 def close(fd, /):
@@ -1837,13 +1927,13 @@ def close(fd, /):
 Close an integer socket file descriptor."""
     fd = _fd_arg(fd)
     _accepted.clear()
+    error = None
     try:
         _wsock.close(fd)
     except _Err as e:
         error = e.value
-        # bpo-30319: like CPython, ignore ECONNRESET from close().
-        if error.__class__ is not _E_Os or error.value.code is not _ECONNRESET:
-            raise _exc(error) from None
+    if error is not None and _reported_by_close(error):
+        raise _exc(error)
 
 
 def getdefaulttimeout():
@@ -1893,7 +1983,9 @@ Resolve host and port into addrinfo struct."""
         try:
             service = port.decode('utf-8')
         except UnicodeDecodeError:
-            raise gaierror(EAI_SERVICE, 'Servname not supported for ai_socktype') from None
+            service = None
+        if service is None:
+            raise gaierror(EAI_SERVICE, 'Servname not supported for ai_socktype')
     else:
         raise OSError("Int or String expected")
     if service is not None and '\0' in service:
@@ -1902,10 +1994,13 @@ Resolve host and port into addrinfo struct."""
     type = _arg_i(type)
     proto = _arg_i(proto)
     flags = _arg_i(flags)
+    error = None
     try:
         infos = _wresolve.getaddrinfo(name, service, family, type, proto, flags)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    if error is not None:
+        raise _exc(error)
     return [(info.family, info.socket_type, info.proto, info.canonname,
              _sockaddr_out(info.address)) for info in infos]
 
@@ -1945,7 +2040,8 @@ Get host and port for a sockaddr."""
     try:
         return _wresolve.getnameinfo(address, flags)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    raise _exc(error)
 
 
 def gethostbyname(hostname, /):
@@ -1960,10 +2056,13 @@ Return the IP address (a string of the form '255.255.255.255') for a host."""
     packed = _aton(name, True)  # numeric, as getaddrinfo reads it ("127.1", "0x7f.1")
     if packed is not None:
         return _ntoa(packed)
+    error = None
     try:
         entry = _wresolve.gethostbyname_ex(name)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    if error is not None:
+        raise _exc(error)
     if not entry.addresses:
         raise gaierror(EAI_NODATA, 'No address associated with hostname')
     return entry.addresses[0]
@@ -1975,10 +2074,13 @@ def gethostbyname_ex(hostname, /):
 Return the true host name, a list of aliases, and a list of IP addresses,
 for a host.  The host argument is a string giving a host name or IP number."""
     name = _et_idna(hostname, "gethostbyname_ex")
+    error = None
     try:
         entry = _wresolve.gethostbyname_ex(name)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    if error is not None:
+        raise _exc(error)
     return entry.name, list(entry.aliases), list(entry.addresses)
 
 
@@ -1988,10 +2090,13 @@ def gethostbyaddr(ip_address, /):
 Return the true host name, a list of aliases, and a list of IP addresses,
 for a host.  The host argument is a string giving a host name or IP number."""
     name = _et_idna(ip_address, "gethostbyaddr")
+    error = None
     try:
         entry = _wresolve.gethostbyaddr(name)
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    if error is not None:
+        raise _exc(error)
     return entry.name, list(entry.aliases), list(entry.addresses)
 
 
@@ -2002,7 +2107,8 @@ Return the current host name."""
     try:
         return _wresolve.gethostname()
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    raise _exc(error)
 
 
 def sethostname(name, /):
@@ -2024,7 +2130,8 @@ Return a port number from a service name and protocol name."""
     try:
         return _wresolve.getservbyname(name, proto)
     except _Err as e:
-        raise _netdb_exc(e.value) from None
+        error = e.value
+    raise _netdb_exc(error)
 
 
 def getservbyport(port, protocolname=_MISSING, /):
@@ -2038,7 +2145,8 @@ Return the service name from a port number and protocol name."""
     try:
         return _wresolve.getservbyport(port, proto)
     except _Err as e:
-        raise _netdb_exc(e.value) from None
+        error = e.value
+    raise _netdb_exc(error)
 
 
 def getprotobyname(name, /):
@@ -2049,7 +2157,8 @@ Return the protocol number for the named protocol."""
     try:
         return _wresolve.getprotobyname(name)
     except _Err as e:
-        raise _netdb_exc(e.value) from None
+        error = e.value
+    raise _netdb_exc(error)
 
 
 def if_nameindex():
@@ -2059,7 +2168,8 @@ Returns a list of network interface information (index, name) tuples."""
     try:
         return [(index, name) for index, name in _wresolve.if_nameindex()]
     except _Err as e:
-        raise _exc(e.value) from None
+        error = e.value
+    raise _exc(error)
 
 
 def if_nametoindex(oname, /):

@@ -50,6 +50,9 @@ _SELECT_OUT = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR
 _SELECT_EX = POLLPRI
 # poll(2) reports these whatever was asked for.
 _ALWAYS = POLLERR | POLLHUP | POLLNVAL
+# Marks an argument that failed to convert, so the error is raised outside
+# the `except` block (CPython's C code chains no exception to its own).
+_NOT_A_NUMBER = object()
 
 
 def _fd_of(obj):
@@ -77,7 +80,9 @@ def _select_list(objects):
         try:
             objects = iter(objects)
         except TypeError:
-            raise TypeError("arguments 1-3 must be sequences") from None
+            objects = None
+        if objects is None:
+            raise TypeError("arguments 1-3 must be sequences")
         objects = list(objects)
     entries = []
     for obj in objects:
@@ -113,7 +118,9 @@ that are ready."""
         try:
             remaining = _to_ns(timeout, 1_000_000_000)
         except TypeError:
-            raise TypeError("timeout must be a float or None") from None
+            remaining = _NOT_A_NUMBER
+        if remaining is _NOT_A_NUMBER:
+            raise TypeError("timeout must be a float or None")
         if remaining < 0:
             raise ValueError("timeout must be non-negative")
     readers = _select_list(rlist)
@@ -126,10 +133,13 @@ that are ready."""
     requests = [_PollRequest(fd, events) for fd, events in wanted.items()]
     deadline = None if remaining is None else _monotonic_ns() + remaining
     while True:
+        error = None
         try:
             ready = _host_poll(requests, remaining)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         if not ready:
             return [], [], []
         revents = {}
@@ -199,10 +209,8 @@ polling them for I/O events."""
     def unregister(self, fd, /):
         """Remove a file descriptor being tracked by the polling object."""
         fd = _fd_of(fd)
-        try:
-            del self._events[fd]
-        except KeyError:
-            raise KeyError(fd) from None
+        if self._events.pop(fd, _NOT_A_NUMBER) is _NOT_A_NUMBER:
+            raise KeyError(fd)
         self._requests = None
 
     def poll(self, timeout=None, /):
@@ -220,7 +228,9 @@ report, as a list of (fd, event) 2-tuples."""
             try:
                 wait = _to_ns(timeout, 1_000_000)
             except TypeError:
-                raise TypeError("timeout must be an integer or None") from None
+                wait = _NOT_A_NUMBER
+            if wait is _NOT_A_NUMBER:
+                raise TypeError("timeout must be an integer or None")
             ms = -(-wait // 1_000_000)  # poll(2) counts whole milliseconds, rounded up
             if not -0x80000000 <= ms <= 0x7FFFFFFF:
                 raise OverflowError("timeout is too large")
@@ -234,10 +244,13 @@ report, as a list of (fd, event) 2-tuples."""
             # also keeps `import selectors` free of host calls, which it
             # makes while the component is snapshotted at build time.)
             return []
+        error = None
         try:
             ready = _host_poll(requests, wait)
         except _Err as e:
-            raise _exc(e.value) from None
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         events = self._events
         result = []
         for item in ready:
