@@ -4,7 +4,7 @@ The same as guest/python/pysocket_main.py but without pysocket: `socket`
 here is CPython's built-in `_socket` (wasi-libc over wasmtime-wasi's
 `wasi:sockets`), so `pysocket python --wasi-sockets --python-wasm
 build/stock-python.wasm SCRIPT.py` runs a script the stock way. It exports
-the same `script.run(argv)`. `selectors` is not preloaded: it probes poll
+the same `script.run(invocation)`. `selectors` is not preloaded: it probes poll
 at import time, which must not happen while the snapshot is taken.
 """
 
@@ -20,10 +20,10 @@ import struct  # noqa: E402,F401
 import time  # noqa: E402,F401
 import encodings.idna  # noqa: E402,F401
 
-from pysocket_script import run_script  # noqa: E402
+from pysocket_script import run_invocation  # noqa: E402
 from wit_world import exports  # noqa: E402
 
 
 class Script(exports.Script):
-    def run(self, argv: list[str]) -> int:
-        return run_script(argv)
+    def run(self, invocation) -> int:
+        return run_invocation(invocation)

@@ -1,8 +1,8 @@
 """Entry point of pysocket's prebuilt Python component.
 
 componentize-py builds this module into a component that imports the
-`pysocket:socket` interfaces and exports `script.run(argv)`, which
-`pysocket python SCRIPT.py` calls. Importing it (at build time, when the
+`pysocket:socket` interfaces and exports `script.run(invocation)`, which
+`pysocket python` calls with its parsed command line. Importing it (at build time, when the
 interpreter is snapshotted) installs the `_socket` and `select` drop-ins
 before anything imports `socket`, then preloads the networking stdlib so
 scripts start fast. Other stdlib modules are imported at run time from
@@ -24,11 +24,12 @@ import os  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
 import encodings.idna  # noqa: E402,F401  (getaddrinfo encodes names with idna)
+import code  # noqa: E402,F401  (the interactive console)
 
-from pysocket_script import run_script  # noqa: E402
+from pysocket_script import run_invocation  # noqa: E402
 from wit_world import exports  # noqa: E402
 
 
 class Script(exports.Script):
-    def run(self, argv: list[str]) -> int:
-        return run_script(argv)
+    def run(self, invocation) -> int:
+        return run_invocation(invocation)

@@ -32,6 +32,11 @@ wasmtime::component::bindgen!({
         default: async | trappable,
     },
     exports: { default: async },
+    // The Python component imports `exit-with-code` for `os._exit(n)`;
+    // wasmtime-wasi serves it.
+    with: {
+        "wasi:cli/exit": wasmtime_wasi::p2::bindings::cli::exit,
+    },
     trappable_error_type: {
         "pysocket:socket/types.error" => crate::SocketError,
     },

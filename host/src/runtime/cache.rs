@@ -50,10 +50,34 @@ fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
         .collect()
 }
 
+/// Told when a component has to be compiled (seconds, against milliseconds
+/// for a cached one), so a command line can say so.
+pub trait CompileProgress {
+    /// Compiling `component` starts; the result will be cached in `cache`.
+    fn started(&mut self, component: &Path, cache: &Path);
+    /// The compile has ended (successfully or not).
+    fn finished(&mut self);
+}
+
+/// No report.
+impl CompileProgress for () {
+    fn started(&mut self, _component: &Path, _cache: &Path) {}
+    fn finished(&mut self) {}
+}
+
 /// Loads the component at `path`, compiling it only if the cache has no
 /// artifact for these bytes and this engine. Returns the component and
 /// whether it came from the cache.
 pub fn load_component(engine: &Engine, path: &Path) -> wasmtime::Result<(Component, bool)> {
+    load_component_with(engine, path, &mut ())
+}
+
+/// [`load_component`], telling `progress` when a compile starts and ends.
+pub fn load_component_with(
+    engine: &Engine,
+    path: &Path,
+    progress: &mut dyn CompileProgress,
+) -> wasmtime::Result<(Component, bool)> {
     let wasm = std::fs::read(path)
         .map_err(|e| wasmtime::Error::msg(format!("reading {}: {e}", path.display())))?;
     let dir = cache_dir();
@@ -62,19 +86,36 @@ pub fn load_component(engine: &Engine, path: &Path) -> wasmtime::Result<(Compone
         // SAFETY: the artifact was written by `precompile_component` of an
         // engine with the same compatibility hash (it is in the file name),
         // into a directory only pysocket writes.
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &artifact) } {
-            return Ok((component, true));
+        match unsafe { Component::deserialize_file(engine, &artifact) } {
+            Ok(component) => {
+                tracing::debug!(artifact = %artifact.display(), "compiled component from the cache");
+                return Ok((component, true));
+            }
+            Err(e) => tracing::warn!(
+                artifact = %artifact.display(),
+                "unusable cache entry, compiling again: {e:#}"
+            ),
         }
     }
-    let compiled = engine.precompile_component(&wasm)?;
+    progress.started(path, &dir);
+    let started = std::time::Instant::now();
+    let compiled = engine.precompile_component(&wasm);
+    progress.finished();
+    let compiled = compiled?;
+    tracing::debug!(component = %path.display(), seconds = started.elapsed().as_secs_f64(), "compiled");
     if std::fs::create_dir_all(&dir).is_ok() {
         let tmp = dir.join(format!(
             ".{}.{}.tmp",
             std::process::id(),
             artifact.file_name().and_then(|n| n.to_str()).unwrap_or("x")
         ));
-        if std::fs::write(&tmp, &compiled).is_ok() {
-            let _ = std::fs::rename(&tmp, &artifact);
+        match std::fs::write(&tmp, &compiled) {
+            Ok(()) => {
+                let _ = std::fs::rename(&tmp, &artifact);
+            }
+            Err(e) => {
+                tracing::warn!(cache = %dir.display(), "cannot cache the compiled component: {e}")
+            }
         }
         let _ = std::fs::remove_file(&tmp);
     }

@@ -87,7 +87,7 @@ impl GuestState {
 }
 
 /// A directory shared with a guest.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedDir {
     pub host: PathBuf,
     pub guest: String,
@@ -109,6 +109,8 @@ pub struct GuestConfig {
     pub wasi_sockets: bool,
     /// The most linear memory the guest may have, in bytes (none: no limit).
     pub max_memory: Option<usize>,
+    /// What `wasi:cli/environment.initial-cwd` reports (a guest path).
+    pub cwd: Option<String>,
 }
 
 /// What can be read of a guest after its run: its output (with
@@ -174,6 +176,9 @@ impl GuestConfig {
             wasi.inherit_stdio();
         }
         wasi.args(&self.args);
+        if let Some(cwd) = &self.cwd {
+            wasi.initial_cwd(cwd);
+        }
         if self.wasi_sockets {
             wasi.inherit_network()
                 .allow_tcp(true)
@@ -189,6 +194,7 @@ impl GuestConfig {
             } else {
                 FsPerms::ReadOnly
             };
+            tracing::debug!(host = %d.host.display(), guest = %d.guest, writable = d.writable, "sharing a directory");
             wasi.preopened_dir(&d.host, &d.guest, perms).map_err(|e| {
                 wasmtime::Error::msg(format!("sharing directory {}: {e}", d.host.display()))
             })?;

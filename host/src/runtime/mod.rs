@@ -1,17 +1,19 @@
 //! Running guests: the engine (async, epoch-based yielding), the on-disk
 //! cache of compiled components, the store data of one guest, the two
 //! runners behind the CLI (`run` for any `wasi:cli/run` component, `python`
-//! for scripts in the prebuilt Python component), and the worker threads
+//! for programs in the prebuilt Python component, with `layout` deciding
+//! what such a guest sees of the file system), and the worker threads
 //! guests are spread over.
 
 mod cache;
 mod engine;
 mod guest;
+pub mod layout;
 mod python;
 mod workers;
 
-pub use cache::{cache_dir, load_component};
+pub use cache::{cache_dir, load_component, load_component_with, CompileProgress};
 pub use engine::{new_engine, EpochTicker, YIELD_INTERVAL};
-pub use guest::{new_linker, run_command, GuestConfig, GuestState};
-pub use python::{PythonGuest, PythonRuntime};
+pub use guest::{new_linker, run_command, CapturedOutput, GuestConfig, GuestState, SharedDir};
+pub use python::{InterpreterOptions, Program, PythonGuest, PythonRuntime, STDLIB_GUEST_PATH};
 pub use workers::{run_on_workers, worker_count};

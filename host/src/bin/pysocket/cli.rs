@@ -1,0 +1,249 @@
+//! The command line's grammar, declared with clap: the subcommands, the
+//! options every guest shares ([`GuestOptions`]), and each subcommand's own.
+//!
+//! Adding a guest option is one field in [`GuestOptions`] (its doc comment
+//! is its `--help` text) plus its use in `guest_options.rs`. The program
+//! part of `pysocket python` (python3's own command line) is not clap's:
+//! it is collected raw and parsed by `python_cmdline.rs`, python3's way.
+
+use clap::{Args, Parser, Subcommand};
+use pysocket_host::policy::{NetRule, UnixDir};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+/// What `--help` shows after the options of `pysocket python`.
+const PYTHON_AFTER_HELP: &str = "\
+PYTHON (python3's command line, after pysocket's options; `--` may separate them):
+  [OPTIONS] -c CMD [ARG...]    run CMD (sys.argv[0] is '-c', '' first on sys.path)
+  [OPTIONS] -m MOD [ARG...]    run module MOD as __main__ (the working directory first on sys.path)
+  [OPTIONS] SCRIPT [ARG...]    run a script file, or a directory or zip file with __main__.py
+  [OPTIONS] - [ARG...]         run the program read from stdin
+  [OPTIONS]                    the interactive console when stdin is a terminal, else read stdin
+  --and PYTHON                 start one more guest (repeatable), sharing pysocket's options
+
+  Python options honoured in the guest:
+    -u  unbuffered stdout/stderr      -I  isolated (-E and -P)        -E  ignore PYTHON* variables
+    -P  nothing prepended to sys.path -B  no .pyc files written       -i  console after the program
+    -q  no console banner             -W ARG  warning filter          -s, -R, -t  accepted, no effect
+    -V  the guest's Python version    -X int_max_str_digits=N | tracemalloc[=N] | pycache_prefix=DIR | utf8
+  Refused (the guest interpreter is initialised when the component is built, so start-up-only
+  settings cannot change): -b -d -O -OO -S -v -x, other -X options, --check-hash-based-pycs.
+
+FILES (what the guest sees):
+  /python                      the standard library, read-only
+  sys.path[0]'s directory      shared read-only at its host path: the script's directory, or the
+                               working directory for -c, -m, - and the console
+  --path DIR, PYTHONPATH       shared read-only at their host paths, put on sys.path
+  --dir HOST[::GUEST]          shared read-write (at its host path unless GUEST is given)
+  A directory inside a --dir share is not shared again: the --dir share stands.
+
+  The guest's working directory is the host's, at its guest path, when the guest can see it;
+  otherwise (a script run from a directory that is not shared) the script's directory.
+
+ENVIRONMENT:
+  The guest sees only what --env gives it. PYTHONPATH, PYTHONSTARTUP, PYTHONWARNINGS,
+  PYTHONUNBUFFERED, PYTHONSAFEPATH, PYTHONINSPECT, PYTHONDONTWRITEBYTECODE, PYTHONINTMAXSTRDIGITS
+  work as in python3 (not with -E/-I). `--env PYTHONPATH` alone passes the host's value on.
+
+EXIT STATUS:
+  python3's: sys.exit(n) and os._exit(n) give n (0-255), an uncaught exception 1. With --and, the
+  first non-zero status of the guests. pysocket's own errors: 2 for usage, 1 otherwise.
+
+EXAMPLES:
+  pysocket python -c 'import socket; print(socket.gethostname())'
+  pysocket python --allow-net localhost:8000 -m http.client
+  pysocket pip install --target pkgs requests && pysocket python --path pkgs app.py";
+
+/// pysocket: Python's socket API for WebAssembly guests, served by real
+/// host sockets.
+#[derive(Debug, Parser)]
+#[command(name = "pysocket", version, propagate_version = false)]
+#[command(after_help = "Run `pysocket python --help` for Python's command line.")]
+pub struct Cli {
+    /// Host diagnostics on stderr: error, warn, info, debug or trace (for
+    /// pysocket's own messages), or a full filter such as
+    /// `pysocket_host=debug,wasmtime=info`. Default: $RUST_LOG, else warn.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run Python in pysocket's Python 3.14 component, with python3's
+    /// command line: `-c`, `-m`, a script, `-`, or the interactive console.
+    #[command(override_usage = "pysocket python [OPTIONS] [PYTHON]... [--and PYTHON...]...")]
+    #[command(after_help = PYTHON_AFTER_HELP)]
+    Python(PythonArgs),
+    /// Run a wasi:cli/run component with WASI 0.2 and pysocket linked.
+    Run(RunArgs),
+    /// Install packages from PyPI that a guest can run (pure-Python wheels).
+    #[command(override_usage = "pysocket pip install --target DIR [PIP OPTIONS] PACKAGE...")]
+    #[command(after_help = PIP_AFTER_HELP)]
+    Pip(PipArgs),
+}
+
+const PIP_AFTER_HELP: &str = "\
+Runs the host's pip with `--platform any --only-binary=:all: --python-version 3.14
+--implementation py --abi none`, so that only wheels a WebAssembly guest can run are taken:
+pure-Python ones. A package that has only wheels with native code, or only a source
+distribution, fails with a message saying so. Other pip options pass through
+(--find-links, --no-index, --index-url, -r FILE, --upgrade, ...).
+
+Then give the directory to the guest: `pysocket python --path DIR ...`.
+
+Which pip: $PYSOCKET_PIP_PYTHON if set (a Python interpreter with pip), else the
+`.venv` of pysocket's source tree (made by `make setup`) if there is one, else python3
+on PATH; it runs as `PYTHON -m pip`.";
+
+/// Options every guest shares, whatever it runs. The network is denied
+/// unless a flag allows it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GuestOptions {
+    /// May connect/send to HOST (repeatable). HOST is an address, a network
+    /// (127.0.0.0/8), a name or *; IPv6 in brackets ([::1]:8080). PORT is
+    /// N, N-M or * (default: any).
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = NetRule::parse, help_heading = "Network")]
+    pub allow_net: Vec<NetRule>,
+
+    /// May bind HOST:PORT (repeatable). Port 0 (ephemeral) needs PORT * or a
+    /// range with 0.
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = NetRule::parse, help_heading = "Network")]
+    pub allow_bind: Vec<NetRule>,
+
+    /// May look up any name (names given in --allow-net may always be
+    /// looked up).
+    #[arg(long, help_heading = "Network")]
+    pub allow_dns: bool,
+
+    /// May bind/connect AF_UNIX sockets under GUEST_DIR, which is HOST_DIR
+    /// on the host (repeatable).
+    #[arg(long, value_name = "HOST_DIR[::GUEST_DIR]", value_parser = UnixDir::parse, help_heading = "Network")]
+    pub allow_unix: Vec<UnixDir>,
+
+    /// May use abstract AF_UNIX names (host-wide).
+    #[arg(long, help_heading = "Network")]
+    pub allow_abstract_unix: bool,
+
+    /// What gethostname() reports (default: the host's).
+    #[arg(long, value_name = "NAME", help_heading = "Network")]
+    pub hostname: Option<String>,
+
+    /// Also grant the stock wasi:sockets, unrestricted (for comparing with
+    /// the stock path; not policy-checked).
+    #[arg(long, help_heading = "Network")]
+    pub wasi_sockets: bool,
+
+    /// Share a directory read-write (repeatable), at GUEST_DIR, else at its
+    /// host path.
+    #[arg(
+        long,
+        value_name = "HOST_DIR[::GUEST_DIR]",
+        help_heading = "Files and environment"
+    )]
+    pub dir: Vec<String>,
+
+    /// Set an environment variable in the guest (repeatable); `--env NAME`
+    /// alone passes the host's value on, if it has one.
+    #[arg(
+        long,
+        value_name = "NAME[=VALUE]",
+        help_heading = "Files and environment"
+    )]
+    pub env: Vec<String>,
+
+    /// Open sockets per guest [default: 1024].
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_sockets: Option<usize>,
+
+    /// Linear memory per guest, in MiB [default: no limit].
+    #[arg(long, value_name = "MIB", help_heading = "Limits")]
+    pub max_memory: Option<usize>,
+
+    /// Threads the guests are spread over [default: one per guest, at most
+    /// one per CPU]. Guests sharing a thread take turns like threads under
+    /// CPython's GIL.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub workers: Option<NonZeroUsize>,
+
+    /// Print start-up and run times to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PythonArgs {
+    #[command(flatten)]
+    pub guest: GuestOptions,
+
+    /// Share a directory read-only and put it on sys.path, after
+    /// PYTHONPATH's entries (repeatable): where `pysocket pip install
+    /// --target DIR` put packages.
+    #[arg(
+        long = "path",
+        value_name = "HOST_DIR",
+        help_heading = "Files and environment"
+    )]
+    pub import_paths: Vec<PathBuf>,
+
+    /// The Python component [default: build/pysocket-python.wasm of the
+    /// source tree].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "PYSOCKET_PYTHON_WASM",
+        help_heading = "Component"
+    )]
+    pub python_wasm: Option<PathBuf>,
+
+    /// The unpacked standard library [default: build/stdlib of the source
+    /// tree].
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "PYSOCKET_STDLIB",
+        help_heading = "Component"
+    )]
+    pub stdlib: Option<PathBuf>,
+
+    /// python3's command line: interpreter options, then `-c CMD`, `-m
+    /// MOD`, `-`, or SCRIPT, then the program's arguments (see below).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "PYTHON"
+    )]
+    pub python: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub guest: GuestOptions,
+
+    /// The component (`wasi:cli/run`).
+    #[arg(value_name = "APP.wasm")]
+    pub app: PathBuf,
+
+    /// Its arguments (`APP.wasm` is the first of them in the guest).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PipArgs {
+    /// `install`, then pip's options and the packages.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS",
+        required = true
+    )]
+    pub args: Vec<String>,
+}
