@@ -87,12 +87,7 @@ async fn conformance_matches_native_cpython() {
         ..GuestConfig::default()
     }
     .dir(&tmp, "/tmp", true);
-    let out = run(PythonGuest {
-        script,
-        args: vec![],
-        config,
-    })
-    .await;
+    let out = run(PythonGuest::script(script, vec![], config)).await;
     let _ = std::fs::remove_dir_all(&tmp);
     let guest = results(&out.stdout);
     let known = known_differences();

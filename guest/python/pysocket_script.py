@@ -73,31 +73,34 @@ def _python_env(invocation: Invocation) -> dict:
     return {k: v for k, v in os.environ.items() if k.startswith("PYTHON") and v}
 
 
+#: The streams the interpreter was built with, kept alive: dropping them
+#: could close the descriptors they share with the ones made per run.
+_BUILT_STREAMS = (sys.stdout, sys.stderr)
+
+
 def _configure_streams(unbuffered: bool) -> None:
-    """Buffering as CPython sets it at start-up: stderr line-buffered,
-    stdout line-buffered on a terminal; with -u both write through to an
-    unbuffered file (the interpreter's own streams were made when the
-    component was built, with no terminal and no -u)."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
+    """stdout and stderr as CPython makes them at start-up (the component's
+    were made when it was built, unbuffered): block-buffered stdout, line-
+    buffered on a terminal; line-buffered stderr; with -u both unbuffered
+    and written through."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        current = getattr(sys, name)
         try:
-            if unbuffered:
-                stream.flush()
-                raw = io.FileIO(stream.fileno(), "w", closefd=False)
-                fresh = io.TextIOWrapper(
-                    raw,
-                    encoding=stream.encoding,
-                    errors=stream.errors,
-                    line_buffering=stream.line_buffering,
-                    write_through=True,
-                )
-                setattr(sys, name, fresh)
-                setattr(sys, f"__{name}__", fresh)
-            elif name == "stderr" or stream.isatty():
-                stream.reconfigure(line_buffering=True)
+            current.flush()
+            raw = io.FileIO(fd, "w", closefd=False)
+            fresh = io.TextIOWrapper(
+                raw if unbuffered else io.BufferedWriter(raw),
+                encoding=current.encoding,
+                errors=current.errors,
+                line_buffering=not unbuffered and (name == "stderr" or raw.isatty()),
+                write_through=unbuffered,
+            )
+            fresh.mode = "w"
         except (AttributeError, OSError, ValueError):
-            # A replaced or closed stream keeps its own settings.
+            # A stream that cannot be remade keeps its own settings.
             continue
+        setattr(sys, name, fresh)
+        setattr(sys, f"__{name}__", fresh)
 
 
 def _apply_x_options(x_options: list, env: dict) -> None:

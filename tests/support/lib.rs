@@ -96,15 +96,15 @@ impl Outcome {
 
 /// A guest running `tests/python/<script>` with `args` under `policy`.
 pub fn guest(script: &str, args: &[String], policy: PolicyBuilder) -> PythonGuest {
-    PythonGuest {
-        script: repo_root().join("tests/python").join(script),
-        args: args.to_vec(),
-        config: GuestConfig {
+    PythonGuest::script(
+        repo_root().join("tests/python").join(script),
+        args.to_vec(),
+        GuestConfig {
             policy: Arc::new(policy.build()),
             capture_output: true,
             ..GuestConfig::default()
         },
-    }
+    )
 }
 
 /// Runs a guest to completion (bounded by [`BOUND`]). The guest runs as
@@ -123,6 +123,75 @@ pub async fn run(g: PythonGuest) -> Outcome {
         stdout: out.stdout_text(),
         stderr: out.stderr_text(),
         peak_memory: out.memory.peak(),
+    }
+}
+
+/// The `pysocket` binary of this tree (built by `make build`), as a
+/// command to add arguments to.
+pub fn pysocket_command() -> std::process::Command {
+    let bin = repo_root().join("target/release/pysocket");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `make build` first",
+        bin.display()
+    );
+    std::process::Command::new(bin)
+}
+
+/// Runs `command` with `stdin` as its whole input and returns what it did;
+/// the wait is bounded by [`BOUND`] (the process is killed past it).
+pub fn output_with_input(mut command: std::process::Command, stdin: &str) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting pysocket");
+    let pid = child.id();
+    let mut input = child.stdin.take().expect("stdin pipe");
+    let text = stdin.to_owned();
+    // Written from a thread: a child that does not read must not block us.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(text.as_bytes());
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let output = match rx.recv_timeout(BOUND) {
+        Ok(output) => output.expect("waiting for pysocket"),
+        Err(_) => {
+            // SAFETY: kill(2) on the pid of our own child, which has not
+            // been reaped (its waiter has not returned).
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            panic!("pysocket did not finish within {BOUND:?}");
+        }
+    };
+    let _ = writer.join();
+    output
+}
+
+/// A new empty directory for one test (`name` keeps tests apart), removed
+/// when dropped. Canonical, so it can be compared with guest paths.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("pysocket-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creating a test directory");
+        TempDir(dir.canonicalize().expect("canonical test directory"))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
