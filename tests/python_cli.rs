@@ -445,3 +445,59 @@ fn the_first_compile_is_announced() {
     assert_eq!(ok(second.clone()), "ran\n");
     assert_eq!(stderr(&second), "");
 }
+
+/// `python -m http.server`, as a user first tries it: the guest serves the
+/// working directory (read-only) to a native client. Its
+/// ThreadingHTTPServer serves requests in turn, since a guest has no
+/// threads. `-u` makes the "Serving HTTP" line arrive at once.
+#[test]
+fn module_http_server_serves_the_working_directory() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+    let work = TempDir::new("http-server");
+    std::fs::write(work.path().join("hello.txt"), "hello from the host\n").unwrap();
+    let mut child = pysocket_command()
+        .current_dir(work.path())
+        .args([
+            "python",
+            "--allow-bind",
+            "127.0.0.1:*",
+            "-u",
+            "-m",
+            "http.server",
+        ])
+        .args(["0", "--bind", "127.0.0.1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let serving = rx.recv_timeout(pysocket_tests::BOUND);
+    let port: u16 = match &serving {
+        Ok(line) if line.starts_with("Serving HTTP on 127.0.0.1 port ") => {
+            line.split_whitespace().nth(5).unwrap().parse().unwrap()
+        }
+        other => {
+            let _ = child.kill();
+            panic!("no Serving line: {other:?}");
+        }
+    };
+    for _ in 0..2 {
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.set_read_timeout(Some(pysocket_tests::BOUND)).unwrap();
+        conn.write_all(b"GET /hello.txt HTTP/1.0\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        conn.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.0 200 OK"), "{reply}");
+        assert!(reply.ends_with("\r\n\r\nhello from the host\n"), "{reply}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

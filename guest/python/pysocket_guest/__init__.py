@@ -33,8 +33,8 @@ def install():
     sys.modules['_socket'] = _socket
     sys.modules['select'] = select
     _fit_inheritance()
-    if not any(isinstance(f, _AsyncioLookups) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AsyncioLookups())
+    if not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())
 
 
 def _fit_inheritance():
@@ -70,19 +70,26 @@ def _fit_inheritance():
     socket.socket.set_inheritable = set_inheritable
 
 
-class _AsyncioLookups:
-    """Runs asyncio's name lookups in the event loop's own thread.
+class _PatchOnImport:
+    """Adjusts stdlib modules that would start threads, as they load.
 
-    asyncio's ``loop.getaddrinfo``/``getnameinfo`` hand the call to a thread
-    pool, but a wasm guest cannot start threads, so every lookup of a name
-    (``asyncio.open_connection('localhost', ...)``) would fail. This import
-    hook patches ``asyncio.base_events`` as it loads so that the lookup runs
-    inline: this guest's event loop waits for it, while the host resolves the
-    name off its executor, so other guests keep running.
+    A wasm guest cannot start threads, so two stdlib services are changed
+    when (and only if) they are imported:
+
+    - asyncio's ``loop.getaddrinfo``/``getnameinfo`` hand the call to a
+      thread pool, so every lookup of a name (``asyncio.open_connection(
+      'localhost', ...)``) would fail. They run inline instead: this guest's
+      event loop waits for the lookup, while the host resolves the name off
+      its executor, so other guests keep running.
+    - ``socketserver.ThreadingMixIn`` (``ThreadingHTTPServer``, which
+      ``python -m http.server`` uses) starts a thread per request. When no
+      thread can start, each request is served in turn, as the synchronous
+      servers do.
     """
 
     def find_spec(self, name, path=None, target=None):
-        if name != 'asyncio.base_events':
+        patch = _PATCHES.get(name)
+        if patch is None:
             return None
         import importlib.machinery
         spec = importlib.machinery.PathFinder.find_spec(name, path)
@@ -92,7 +99,7 @@ class _AsyncioLookups:
 
         def exec_module(module):
             loader_exec(module)
-            _patch_lookups(module.BaseEventLoop)
+            patch(module)
 
         spec.loader.exec_module = exec_module
         return spec
@@ -110,3 +117,41 @@ def _patch_lookups(loop_class):
     getaddrinfo.__doc__ = loop_class.getaddrinfo.__doc__
     loop_class.getaddrinfo = getaddrinfo
     loop_class.getnameinfo = getnameinfo
+
+
+def _threads_can_start():
+    """Whether this guest can start a thread (tried once)."""
+    global _THREADS
+    if _THREADS is None:
+        import threading
+        try:
+            thread = threading.Thread(target=int)
+            thread.start()
+            thread.join()
+            _THREADS = True
+        except RuntimeError:
+            _THREADS = False
+    return _THREADS
+
+
+_THREADS = None
+
+
+def _serve_in_turn(socketserver):
+    mixin = socketserver.ThreadingMixIn
+    in_a_thread = mixin.process_request
+
+    def process_request(self, request, client_address):
+        if _threads_can_start():
+            return in_a_thread(self, request, client_address)
+        # What the thread would have run, here and now.
+        self.process_request_thread(request, client_address)
+
+    process_request.__doc__ = in_a_thread.__doc__
+    mixin.process_request = process_request
+
+
+_PATCHES = {
+    'asyncio.base_events': lambda module: _patch_lookups(module.BaseEventLoop),
+    'socketserver': _serve_in_turn,
+}
