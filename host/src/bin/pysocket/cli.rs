@@ -15,19 +15,22 @@ use std::path::PathBuf;
 const PYTHON_AFTER_HELP: &str = "\
 PYTHON (python3's command line, after pysocket's options; `--` may separate them):
   [OPTIONS] -c CMD [ARG...]    run CMD (sys.argv[0] is '-c', '' first on sys.path)
-  [OPTIONS] -m MOD [ARG...]    run module MOD as __main__ (the working directory first on sys.path)
+  [OPTIONS] -m MOD [ARG...]    run module MOD as __main__ (the working directory first on
+                               sys.path)
   [OPTIONS] SCRIPT [ARG...]    run a script file, or a directory or zip file with __main__.py
   [OPTIONS] - [ARG...]         run the program read from stdin
   [OPTIONS]                    the interactive console when stdin is a terminal, else read stdin
   --and PYTHON                 start one more guest (repeatable), sharing pysocket's options
 
   Python options honoured in the guest:
-    -u  unbuffered stdout/stderr      -I  isolated (-E and -P)        -E  ignore PYTHON* variables
-    -P  nothing prepended to sys.path -B  no .pyc files written       -i  console after the program
-    -q  no console banner             -W ARG  warning filter          -s, -R, -t  accepted, no effect
-    -V  the guest's Python version    -X int_max_str_digits=N | tracemalloc[=N] | pycache_prefix=DIR | utf8
-  Refused (the guest interpreter is initialised when the component is built, so start-up-only
-  settings cannot change): -b -d -O -OO -S -v -x, other -X options, --check-hash-based-pycs.
+    -u  unbuffered stdout/stderr       -I  isolated (-E and -P)   -E  ignore PYTHON* variables
+    -P  nothing prepended to sys.path  -B  no .pyc files written  -i  console after the program
+    -q  no console banner              -W ARG  warning filter     -V  the guest's Python version
+    -X int_max_str_digits=N | tracemalloc[=N] | pycache_prefix=DIR | utf8
+    -s, -R, -t: accepted, no effect (no user site, hashes are randomised, -t is obsolete)
+  Refused, with the reason: -b -d -O -OO -S -v -x, other -X options, --check-hash-based-pycs
+  (the guest's interpreter is initialised when the component is built, so settings read only
+  at start-up cannot change).
 
 FILES (what the guest sees):
   /python                      the standard library, read-only

@@ -130,9 +130,8 @@ pub fn parse(args: &[String]) -> Result<Request, String> {
         let Some(group) = arg.strip_prefix('-') else {
             break Some(Program::Script(PathBuf::from(arg)));
         };
-        let mut chars = group.char_indices();
         let mut ended = None;
-        while let Some((at, flag)) = chars.next() {
+        for (at, flag) in group.char_indices() {
             if WITH_VALUE.contains(&flag) {
                 let rest = &group[at + flag.len_utf8()..];
                 let value = if !rest.is_empty() {
