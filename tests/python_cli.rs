@@ -69,6 +69,28 @@ fn script_form_is_python3s() {
     assert_eq!(value(&out, "chdir_cwd"), "ok");
 }
 
+/// A directory or zip file with `__main__.py` runs that module, the path
+/// first on `sys.path` (`python3 -m zipapp` makes the zip).
+#[test]
+fn directory_and_zip_forms_run_their_main_module() {
+    let work = TempDir::new("dirzip");
+    let app = work.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    let main = "import sys; print(sys.argv, sys.path[0], __name__)\n";
+    std::fs::write(app.join("__main__.py"), main).unwrap();
+    let zipped = Command::new("python3")
+        .current_dir(work.path())
+        .args(["-m", "zipapp", "app", "-o", "app.pyz"])
+        .status()
+        .unwrap();
+    assert!(zipped.success());
+    let root = dir_text(work.path());
+    let out = ok(python_in(work.path(), &["app", "x"], ""));
+    assert_eq!(out, format!("['app', 'x'] {root}/app __main__\n"));
+    let out = ok(python_in(work.path(), &["app.pyz", "y"], ""));
+    assert_eq!(out, format!("['app.pyz', 'y'] {root}/app.pyz __main__\n"));
+}
+
 /// Run from a directory the guest cannot see, the script is named by its
 /// full path and its directory is the guest's working directory.
 #[test]

@@ -7,7 +7,7 @@ For each program form it sets what CPython 3.14 sets:
 | form            | sys.argv[0]            | sys.path[0]                 | __main__                      |
 |-----------------|------------------------|-----------------------------|-------------------------------|
 | SCRIPT          | the path as given      | script's dir (realpath)     | __file__ absolute, SourceFileLoader |
-| DIR or ZIP      | the path as given      | the path as given           | its __main__ module (runpy)   |
+| DIR or ZIP      | the path as given      | the path, absolute          | its __main__ module (runpy)   |
 | -c CMD          | '-c'                   | ''                          | code named '<string>'         |
 | -m MOD          | the module's file      | the working directory       | runpy's, __spec__ set         |
 | - (or no program, stdin not a terminal) | '-' (or '') | ''                | __file__ '<stdin>'            |
@@ -199,10 +199,10 @@ def _is_zipfile(path: str) -> bool:
 
 def _run_script(main, path: str, safe_path: bool) -> None:
     if os.path.isdir(path) or _is_zipfile(path):
-        # python3 DIR or ZIP: the path goes first on sys.path and its
-        # __main__ module runs, as runpy does for it.
+        # python3 DIR or ZIP: the path (made absolute) goes first on
+        # sys.path and its __main__ module runs, as runpy does for it.
         if not safe_path:
-            sys.path.insert(0, path)
+            sys.path.insert(0, os.path.abspath(path))
         runpy._run_module_as_main("__main__", alter_argv=False)
         return
     filename = os.path.abspath(path)
