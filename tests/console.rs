@@ -101,3 +101,23 @@ fn with_stdin_a_pipe_the_program_is_read_from_it() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "10\n");
     assert_eq!(String::from_utf8_lossy(&out.stderr), ">>> >>> \n");
 }
+
+/// On a terminal, the first compile of the component is a line that counts
+/// the seconds and ends with the time it took.
+#[test]
+fn the_first_compile_shows_progress_on_a_terminal() {
+    let cache = TempDir::new("console-compile-cache");
+    let mut command = pysocket_command();
+    command
+        .current_dir(cache.path())
+        .env("PYSOCKET_CACHE_DIR", cache.path())
+        .args(["python", "-c", "print('after the compile')"]);
+    let mut s = Session::spawn(command).expect("starting pysocket on a pty");
+    s.set_expect_timeout(Some(BOUND));
+    s.expect("\rpysocket: compiling the Python component once (about 10 s); cached in ")
+        .unwrap();
+    s.expect(" ... 0s").unwrap();
+    s.expect(" ... done in ").unwrap();
+    s.expect("after the compile").unwrap();
+    assert_eq!(exit_status(s), 0);
+}
