@@ -1,7 +1,7 @@
 //! Import paths: `PYTHONPATH` (given with `--env`, or passed on from the
 //! host with `--env PYTHONPATH`), `--path DIR`, and packages installed with
-//! `pysocket pip install --target DIR` from wheels built here (no network:
-//! pip reads a local directory with `--no-index --find-links`).
+//! `pysocket pip install [--target DIR]` from wheels built here (no
+//! network: pip reads a local directory with `--no-index --find-links`).
 
 use pysocket_tests::{output_with_input, pysocket_command, repo_root, TempDir};
 use std::path::Path;
@@ -203,18 +203,65 @@ fn a_package_with_only_native_wheels_fails_saying_so() {
     assert!(!work.path().join("pkgs/nativepkg").exists());
 }
 
+/// Without --target, packages go to the project's __pypackages__/3.14/lib,
+/// which `pysocket python` finds by itself: in the working directory for
+/// -c, next to the script for a script run from elsewhere; not with -I.
 #[test]
-fn pip_needs_install_and_a_target() {
-    let work = TempDir::new("pip-usage");
-    let out = pysocket_in(work.path(), &["pip", "install", "tinypkg"]);
-    assert_eq!(out.status.code(), Some(2));
+fn project_packages_are_found_without_being_named() {
+    let work = TempDir::new("pip-project");
+    let wheels = work.path().join("wheels");
+    std::fs::create_dir(&wheels).unwrap();
+    make_wheel(&wheels, "tinypkg", "py3-none-any");
+    let links = wheels.to_string_lossy();
+    let out = pysocket_in(
+        work.path(),
+        &[
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            &links,
+            "tinypkg",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("installing into ./__pypackages__/3.14/lib"));
+    let installed = work
+        .path()
+        .join("__pypackages__/3.14/lib/tinypkg/__init__.py");
+    assert!(installed.is_file());
+    let show = "import tinypkg; print(tinypkg.VALUE)";
+    assert_eq!(
+        ok(pysocket_in(work.path(), &["python", "-c", show])),
+        "42\n"
+    );
+    std::fs::write(work.path().join("app.py"), show).unwrap();
+    let elsewhere = TempDir::new("pip-project-cwd");
+    let app = work.path().join("app.py");
+    let out = ok(pysocket_in(
+        elsewhere.path(),
+        &["python", &app.to_string_lossy()],
+    ));
+    assert_eq!(out, "42\n");
+    let out = pysocket_in(work.path(), &["python", "-I", "-c", show]);
+    assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("needs --target DIR"),
+        stderr(&out).contains("ModuleNotFoundError"),
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn pip_refuses_what_it_cannot_do_for_a_guest() {
+    let work = TempDir::new("pip-usage");
     let out = pysocket_in(work.path(), &["pip", "list"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("pysocket: pip list: only"),
+        "{}",
+        stderr(&out)
+    );
     let out = pysocket_in(
         work.path(),
         &["pip", "install", "--target", "d", "--platform", "x", "p"],

@@ -16,11 +16,20 @@
 //! - The guest's working directory is the host's, at its guest path, when
 //!   it is visible; otherwise (a script run from a directory that is not
 //!   shared) the script's directory.
+//! - A project's own packages, `__pypackages__/3.14/lib` (PEP 582's
+//!   layout) in the script's directory (or the working directory for the
+//!   other forms), are found without being named: shared read-only and put
+//!   on `sys.path` after the `--path` directories, as site-packages would
+//!   be. `pysocket pip install` without `--target` installs there.
 //!
 //! Nothing here touches WASI: the plan is plain data, tested without wasm.
 
 use super::guest::SharedDir;
 use std::path::{Component, Path, PathBuf};
+
+/// Where a project keeps the packages its guests import (relative to the
+/// script's directory, or the working directory), after PEP 582.
+pub const PROJECT_PACKAGES: &str = "__pypackages__/3.14/lib";
 
 /// What runs in `__main__`, as far as the file system is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +57,8 @@ pub struct Request<'a> {
     /// The guest's `PYTHONPATH` when the guest will honour it (not with
     /// `-E` or `-I`).
     pub pythonpath: Option<&'a str>,
+    /// Whether to look for [`PROJECT_PACKAGES`] (not with `-I`).
+    pub project_packages: bool,
 }
 
 /// What [`plan`] decided.
@@ -60,7 +71,8 @@ pub struct Layout {
     /// The script as the guest names it (`sys.argv[0]`): as given when the
     /// guest's working directory is the host's, else its guest path.
     pub script: Option<String>,
-    /// The guest paths of the `--path` directories, in order.
+    /// The guest paths of the `--path` directories, in order, then of the
+    /// project's packages if there are any.
     pub import_paths: Vec<String>,
 }
 
@@ -158,7 +170,7 @@ pub fn plan(request: &Request<'_>) -> Result<Layout, LayoutError> {
     let entry_dir = script_dir
         .clone()
         .unwrap_or_else(|| request.host_cwd.to_path_buf());
-    share(entry_dir, None, &mut all);
+    share(entry_dir.clone(), None, &mut all);
 
     let cwd_visible = guest_path(&all, request.host_cwd);
     let cwd = match (&cwd_visible, &script_dir) {
@@ -181,6 +193,13 @@ pub fn plan(request: &Request<'_>) -> Result<Layout, LayoutError> {
             )));
         }
         import_paths.push(share(host, None, &mut all));
+    }
+
+    let packages = entry_dir.join(PROJECT_PACKAGES);
+    if request.project_packages && packages.is_dir() {
+        if let Ok(host) = packages.canonicalize() {
+            import_paths.push(share(host, None, &mut all));
+        }
     }
 
     // PYTHONPATH names guest directories; one that is not visible in the
@@ -239,6 +258,7 @@ mod tests {
             entry,
             import_paths: &[],
             pythonpath: None,
+            project_packages: true,
         }
     }
 
@@ -308,6 +328,25 @@ mod tests {
         req.pythonpath = Some("/lib");
         let layout = plan(&req).unwrap();
         assert_eq!(layout.shares.len(), 1, "{layout:?}");
+    }
+
+    #[test]
+    fn a_projects_packages_are_found_next_to_the_script() {
+        let dir = tmp("project");
+        let packages = dir.join(PROJECT_PACKAGES);
+        std::fs::create_dir_all(&packages).unwrap();
+        std::fs::write(dir.join("s.py"), "").unwrap();
+        let script = dir.join("s.py");
+        let elsewhere = tmp("project-cwd");
+        let mut req = request(&elsewhere, &[], Entry::Script(&script));
+        let layout = plan(&req).unwrap();
+        // The script's directory share covers them: only the path is added.
+        assert_eq!(
+            layout.import_paths,
+            vec![packages.to_string_lossy().into_owned()]
+        );
+        req.project_packages = false;
+        assert!(plan(&req).unwrap().import_paths.is_empty());
     }
 
     #[test]

@@ -135,6 +135,7 @@ impl PythonGuest {
             entry,
             import_paths: &self.import_paths,
             pythonpath: self.pythonpath(),
+            project_packages: !self.options.isolated,
         })?;
         Ok(plan)
     }

@@ -37,6 +37,8 @@ FILES (what the guest sees):
   sys.path[0]'s directory      shared read-only at its host path: the script's directory, or the
                                working directory for -c, -m, - and the console
   --path DIR, PYTHONPATH       shared read-only at their host paths, put on sys.path
+  __pypackages__/3.14/lib      the project's packages (`pysocket pip install` without --target),
+                               next to the script or in the working directory: found by itself
   --dir HOST[::GUEST]          shared read-write (at its host path unless GUEST is given)
   A directory inside a --dir share is not shared again: the --dir share stands.
 
@@ -83,7 +85,7 @@ pub enum Command {
     /// Run a wasi:cli/run component with WASI 0.2 and pysocket linked.
     Run(RunArgs),
     /// Install packages from PyPI that a guest can run (pure-Python wheels).
-    #[command(override_usage = "pysocket pip install --target DIR [PIP OPTIONS] PACKAGE...")]
+    #[command(override_usage = "pysocket pip install [--target DIR] [PIP OPTIONS] PACKAGE...")]
     #[command(after_help = PIP_AFTER_HELP)]
     Pip(PipArgs),
 }
@@ -95,7 +97,9 @@ pure-Python ones. A package that has only wheels with native code, or only a sou
 distribution, fails with a message saying so. Other pip options pass through
 (--find-links, --no-index, --index-url, -r FILE, --upgrade, ...).
 
-Then give the directory to the guest: `pysocket python --path DIR ...`.
+Then give the directory to the guest: `pysocket python --path DIR ...`. Without --target,
+packages go to ./__pypackages__/3.14/lib, where `pysocket python` finds them by itself (next
+to a script, or in the working directory for -c, -m and the console; not with -I).
 
 Which pip: $PYSOCKET_PIP_PYTHON if set (a Python interpreter with pip), else the
 `.venv` of pysocket's source tree (made by `make setup`) if there is one, else python3

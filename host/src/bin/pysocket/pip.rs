@@ -1,6 +1,8 @@
 //! `pysocket pip install --target DIR PACKAGE...`: the host's pip, told to
 //! take only wheels a WebAssembly guest can run (pure Python), and a plain
-//! explanation when a package has none.
+//! explanation when a package has none. Without `--target`, packages go to
+//! the project's `__pypackages__/3.14/lib` in the working directory, where
+//! `pysocket python` finds them by itself.
 //!
 //! pip does the resolving and downloading; pysocket adds the target
 //! platform options and, when pip finds nothing, reads pip's verbose log
@@ -10,6 +12,7 @@
 use crate::cli::PipArgs;
 use crate::failure::Failure;
 use crate::paths::pip_python;
+use pysocket_host::runtime::PROJECT_PACKAGES;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, ExitCode, Stdio};
@@ -66,11 +69,13 @@ pub fn run(args: &PipArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let help = rest.iter().any(|a| a == "-h" || a == "--help");
-    if !has_target(rest) && !help {
-        return Err(Failure::usage(
-            "pip install needs --target DIR: the directory you then give the guest \
-             with `pysocket python --path DIR`",
-        ));
+    let default_target = (!has_target(rest) && !help).then_some(PROJECT_PACKAGES);
+    if let Some(dir) = default_target {
+        eprintln!(
+            "pysocket: installing into ./{dir}, where `pysocket python` finds packages by \
+             itself (next to a script, or in the working directory for -c, -m and the \
+             console); give --target DIR for another place"
+        );
     }
     let python = pip_python();
     let log = std::env::temp_dir().join(format!("pysocket-pip-{}.log", std::process::id()));
@@ -79,6 +84,7 @@ pub fn run(args: &PipArgs) -> Result<ExitCode, Failure> {
         .args(GUEST_TARGET)
         .arg("--log")
         .arg(&log)
+        .args(default_target.iter().flat_map(|dir| ["--target", dir]))
         .args(rest)
         .stdin(Stdio::null())
         .stderr(Stdio::piped());
