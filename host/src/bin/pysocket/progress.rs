@@ -22,16 +22,13 @@ pub struct CompileNotice {
 
 impl CompileNotice {
     fn line(component: &Path, cache: &Path) -> String {
-        let what = if component.file_name().and_then(|n| n.to_str()) == Some("pysocket-python.wasm")
-        {
-            "the Python component".to_owned()
-        } else {
-            component.display().to_string()
+        let what = match component.file_name().and_then(|n| n.to_str()) {
+            Some("pysocket-python.wasm") => {
+                format!("the Python component once ({PYTHON_COMPILE_TIME})")
+            }
+            _ => format!("{} once", component.display()),
         };
-        format!(
-            "pysocket: compiling {what} once ({PYTHON_COMPILE_TIME}); cached in {}",
-            cache.display()
-        )
+        format!("pysocket: compiling {what}; cached in {}", cache.display())
     }
 }
 
