@@ -154,8 +154,10 @@ fn requirement_project(requirement: &str) -> String {
     normalize(&requirement[..end])
 }
 
-/// The file name at the end of a link (`.../x-1.0-py3-none-any.whl#sha256=...`).
+/// The file name at the end of a link (`.../x-1.0-py3-none-any.whl#sha256=...
+/// (from https://pypi.org/simple/x/)`).
 fn link_file(link: &str) -> &str {
+    let link = link.split_whitespace().next().unwrap_or(link);
     let link = link.split('#').next().unwrap_or(link);
     link.rsplit('/').next().unwrap_or(link)
 }
@@ -169,6 +171,7 @@ struct Skipped {
 
 /// Explains each requirement pip found nothing for, from pip's verbose log.
 fn diagnose(said: &str, verbose: &str) -> Vec<String> {
+    // Indexes list files oldest first: the last one is the example given.
     let mut skipped: BTreeMap<String, Skipped> = BTreeMap::new();
     for line in verbose.lines() {
         let Some((_, what)) = line.split_once("Skipping link: ") else {
@@ -201,13 +204,13 @@ fn diagnose(said: &str, verbose: &str) -> Vec<String> {
                  code (such as {}), and a WebAssembly guest can load pure-Python code \
                  only (wheels tagged py3-none-any). Look for a pure-Python alternative \
                  or release.",
-                s.native_wheels[0]
+                s.native_wheels[s.native_wheels.len() - 1]
             ),
             Some(s) if !s.source_only.is_empty() => format!(
                 "{requirement} has no wheel, only a source distribution ({}); pysocket \
                  installs wheels only. If it is pure Python, build its wheel with `pip \
                  wheel --no-deps -w DIR {project}` and install it with --find-links DIR.",
-                s.source_only[0]
+                s.source_only[s.source_only.len() - 1]
             ),
             _ => format!(
                 "no release of {requirement} was found (check the name, the index, \
@@ -226,7 +229,7 @@ mod tests {
     const LOG: &str = "\
 2026-12-02T09:42:09,880 Skipping link: wrong project name (not nativepkg): file:///w/tinypkg-1.0-py3-none-any.whl
 2026-12-02T09:42:09,880 Skipping link: none of the wheel's tags (cp314-cp314-manylinux_2_17_x86_64) are compatible (run pip debug --verbose to show compatible tags): file:///w/native_pkg-1.0-cp314-cp314-manylinux_2_17_x86_64.whl
-2026-12-02T09:42:09,880 Skipping link: No sources permitted for srconly: https://x/srconly-2.0.tar.gz#sha256=00
+2026-12-02T09:42:09,880 Skipping link: No sources permitted for srconly: https://x/srconly-2.0.tar.gz#sha256=00 (from https://pypi.org/simple/srconly/)
 ";
 
     #[test]
