@@ -127,7 +127,8 @@ pub async fn run(g: PythonGuest) -> Outcome {
 }
 
 /// The `pysocket` binary of this tree (built by `make build`), as a
-/// command to add arguments to.
+/// command to add arguments to. `RUST_LOG` is not passed on: the tests
+/// that compare stderr expect pysocket's default (silent) log level.
 pub fn pysocket_command() -> std::process::Command {
     let bin = repo_root().join("target/release/pysocket");
     assert!(
@@ -135,7 +136,9 @@ pub fn pysocket_command() -> std::process::Command {
         "{} is missing: run `make build` first",
         bin.display()
     );
-    std::process::Command::new(bin)
+    let mut command = std::process::Command::new(bin);
+    command.env_remove("RUST_LOG");
+    command
 }
 
 /// Runs `command` with `stdin` as its whole input and returns what it did;
