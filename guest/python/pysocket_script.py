@@ -253,7 +253,12 @@ def _run_stdin(main) -> None:
 def _console(main, banner: bool, startup: str | None) -> int:
     """The interactive console (python3's basic REPL, on `code`): prompts
     `sys.ps1`/`sys.ps2` on stderr, lines from stdin, to end of input or
-    `exit()`. Returns the exit status."""
+    `exit()`. Returns the exit status.
+
+    Not `_pyrepl` (3.14's REPL needs `termios`, absent in WASI) nor
+    `sys._baserepl()` (CPython's C loop: it works on a WASI terminal, but
+    on `SystemExit` it finalises the interpreter and calls C `exit()`,
+    which WASI 0.2's libc can only report as 0 or 1)."""
     import code
 
     class Console(code.InteractiveConsole):
