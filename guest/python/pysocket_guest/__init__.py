@@ -92,20 +92,29 @@ class _AsyncioLookups:
 
         def exec_module(module):
             loader_exec(module)
-            _patch_lookups(module.BaseEventLoop)
+            _patch_lookups(module)
 
         spec.loader.exec_module = exec_module
         return spec
 
 
-def _patch_lookups(loop_class):
-    import socket
+def _patch_lookups(base_events):
+    """Makes ``BaseEventLoop.getaddrinfo``/``getnameinfo`` call the resolver
+    inline, as the originals do in their executor: the functions are looked
+    up in ``asyncio.base_events`` at call time (``socket.getaddrinfo``, or
+    ``_getaddrinfo_debug`` in debug mode), so code and tests that patch
+    ``asyncio.base_events.socket`` still take effect."""
+    loop_class = base_events.BaseEventLoop
 
     async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
-        return socket.getaddrinfo(host, port, family, type, proto, flags)
+        if self._debug:
+            lookup = self._getaddrinfo_debug
+        else:
+            lookup = base_events.socket.getaddrinfo
+        return lookup(host, port, family, type, proto, flags)
 
     async def getnameinfo(self, sockaddr, flags=0):
-        return socket.getnameinfo(sockaddr, flags)
+        return base_events.socket.getnameinfo(sockaddr, flags)
 
     getaddrinfo.__doc__ = loop_class.getaddrinfo.__doc__
     loop_class.getaddrinfo = getaddrinfo

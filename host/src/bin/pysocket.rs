@@ -7,6 +7,7 @@
 //! ```
 //! See `pysocket --help` for the options.
 
+use pysocket_host::net::HostsTable;
 use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
 use pysocket_host::runtime::{
     load_component, new_engine, new_linker, run_command, run_on_workers, worker_count, EpochTicker,
@@ -45,6 +46,11 @@ OPTIONS (the network is denied unless a flag allows it):
     --max-sockets N           open sockets per guest (default 1024).
     --max-memory MIB          linear memory per guest, in MiB (default: no limit).
     --hostname NAME           what gethostname() reports (default: the host's).
+    --hosts FILE              answer every name lookup from FILE (hosts(5)
+                              format) alone: the system resolver is never
+                              asked, no DNS query leaves the host, unknown
+                              names fail as unknown; such lookups need no
+                              --allow-dns (connects still follow the rules).
     --python-wasm PATH        the Python component (default: $PYSOCKET_PYTHON_WASM,
                               else build/pysocket-python.wasm of the source tree).
     --stdlib DIR              the unpacked stdlib (default: $PYSOCKET_STDLIB, else
@@ -135,6 +141,10 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
                 o.policy = o.policy.max_sockets(n);
             }
             "--hostname" => o.policy = o.policy.hostname(value()),
+            "--hosts" => {
+                let table = HostsTable::read(Path::new(&value())).unwrap_or_else(|e| fail(e));
+                o.policy = o.policy.hosts_table(table);
+            }
             "--max-memory" => {
                 let mib: usize = value()
                     .parse()
