@@ -147,6 +147,7 @@ class Counts:
     def __init__(self):
         self.passed = self.failed = self.skipped = self.listed = 0
         self.listed_passing = []
+        self.by_reason = {}  # reviewed-list tag -> tests not run for it
 
     def add(self, other):
         self.passed += other.passed
@@ -154,6 +155,8 @@ class Counts:
         self.skipped += other.skipped
         self.listed += other.listed
         self.listed_passing += other.listed_passing
+        for reason, count in other.by_reason.items():
+            self.by_reason[reason] = self.by_reason.get(reason, 0) + count
 
     def line(self):
         return (f"{self.passed} passed, {self.failed} failed, {self.skipped} skipped "
@@ -280,6 +283,7 @@ def run_module(support, name, rules, verbose, check_list, match):
         else:
             counts.listed += 1
             counts.skipped += 1
+            counts.by_reason[reason] = counts.by_reason.get(reason, 0) + 1
     # Listed tests run last, so that what they leave behind when they fail
     # (sockets of a half-set-up test, collected later) cannot disturb others.
     to_run.addTests(listed_tests)
@@ -322,6 +326,8 @@ def main():
               flush=True)
     for test_id in total.listed_passing:
         print(f"LISTED BUT PASSES: {test_id}", flush=True)
+    for reason, count in sorted(total.by_reason.items(), key=lambda item: -item[1]):
+        print(f"NOT RUN {reason}: {count}", flush=True)
     print(f"TOTAL: {total.line()} in {time.monotonic() - started:.1f}s", flush=True)
     print(f"passed={total.passed}")
     print(f"failed={total.failed}")
