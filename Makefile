@@ -11,14 +11,15 @@ CPY_VERSION := 0.25.1
 BUILD       := build
 PYWASM      := $(BUILD)/pysocket-python.wasm
 STDLIB      := $(BUILD)/stdlib
+CPYTESTS    := $(BUILD)/cpython-tests
 PYSOCKET    := target/release/pysocket
 GUEST_SRC   := $(shell find guest/python -name '*.py' -not -path '*/build/*') $(wildcard wit/*.wit)
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup build demo test conformance bench fmt lint clean
+.PHONY: help setup build demo test test-cpython test-cpython-check conformance bench fmt lint clean
 
 help:
-	@echo "make setup | build | demo | test | conformance | fmt | lint | clean"
+	@echo "make setup | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -54,8 +55,22 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
 demo: build
 	@bash examples/demo.sh
 
-test: build $(BUILD)/cli-app.wasm
+# CPython 3.14's own test package, from Debian (see tests/cpython/fetch.py).
+$(CPYTESTS)/.ok: tests/cpython/fetch.py
+	python3 tests/cpython/fetch.py $(CPYTESTS)
+	touch $@
+
+test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok
 	cargo test --release --workspace -- --test-threads=2
+
+# CPython's socket-related tests in a guest, every test shown (make test runs
+# them too, quietly); -check also runs the reviewed list's tests and fails
+# if one of them passes.
+test-cpython: build $(CPYTESTS)/.ok
+	PYSOCKET_CPYTHON_VERBOSE=1 cargo test --release -p pysocket-tests --test cpython -- --nocapture
+
+test-cpython-check: build $(CPYTESTS)/.ok
+	PYSOCKET_CPYTHON_CHECK_LIST=1 cargo test --release -p pysocket-tests --test cpython -- --nocapture
 
 conformance: build
 	@python3 tests/conformance/compare.py

@@ -22,9 +22,11 @@
 //! Port 0 (an ephemeral port, for bind) matches only rules whose ports are
 //! `*` or include 0.
 
+use crate::net::HostsTable;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// A set of ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +242,7 @@ pub struct Policy {
     hostname: Option<String>,
     unix_dirs: Vec<UnixDir>,
     abstract_names: bool,
+    hosts_table: Option<Arc<HostsTable>>,
 }
 
 /// A directory where a guest may bind and connect AF_UNIX sockets: guest
@@ -373,6 +376,12 @@ impl Policy {
     pub fn abstract_names_allowed(&self) -> bool {
         self.abstract_names
     }
+
+    /// The table that answers the guest's name lookups instead of the OS
+    /// resolver, if the embedder gave one (see [`HostsTable`]).
+    pub fn hosts_table(&self) -> Option<&HostsTable> {
+        self.hosts_table.as_deref()
+    }
 }
 
 /// Builds a [`Policy`]. Starts denying everything.
@@ -399,6 +408,7 @@ impl PolicyBuilder {
                 hostname: None,
                 unix_dirs: Vec::new(),
                 abstract_names: false,
+                hosts_table: None,
             },
         }
     }
@@ -457,6 +467,16 @@ impl PolicyBuilder {
     /// Lets the guest use abstract AF_UNIX names.
     pub fn allow_abstract_unix(mut self, yes: bool) -> Self {
         self.policy.abstract_names = yes;
+        self
+    }
+
+    /// Answers every name lookup of the guest from `table` alone: the OS
+    /// resolver is never asked, so no DNS query leaves the host. Lookups
+    /// then need no DNS permission (they cannot reach the network); what a
+    /// name resolves to must still be allowed by the connect/bind rules,
+    /// or pinned by a rule that names it. `--hosts FILE`.
+    pub fn hosts_table(mut self, table: HostsTable) -> Self {
+        self.policy.hosts_table = Some(Arc::new(table));
         self
     }
 

@@ -111,9 +111,14 @@ pub fn guest(script: &str, args: &[String], policy: PolicyBuilder) -> PythonGues
 /// its own task, so even a guest stuck in a host call cannot keep the
 /// bound from firing.
 pub async fn run(g: PythonGuest) -> Outcome {
+    run_within(g, BOUND).await
+}
+
+/// Like [`run`], with another bound (for long suites).
+pub async fn run_within(g: PythonGuest, bound: Duration) -> Outcome {
     let python = python();
     let task = tokio::spawn(async move { python.run(&g).await });
-    let (status, out) = tokio::time::timeout(BOUND, task)
+    let (status, out) = tokio::time::timeout(bound, task)
         .await
         .expect("guest did not finish in time")
         .expect("guest task panicked")

@@ -105,14 +105,23 @@ class _PatchOnImport:
         return spec
 
 
-def _patch_lookups(loop_class):
-    import socket
+def _patch_lookups(base_events):
+    """Makes ``BaseEventLoop.getaddrinfo``/``getnameinfo`` call the resolver
+    inline, as the originals do in their executor: the functions are looked
+    up in ``asyncio.base_events`` at call time (``socket.getaddrinfo``, or
+    ``_getaddrinfo_debug`` in debug mode), so code and tests that patch
+    ``asyncio.base_events.socket`` still take effect."""
+    loop_class = base_events.BaseEventLoop
 
     async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
-        return socket.getaddrinfo(host, port, family, type, proto, flags)
+        if self._debug:
+            lookup = self._getaddrinfo_debug
+        else:
+            lookup = base_events.socket.getaddrinfo
+        return lookup(host, port, family, type, proto, flags)
 
     async def getnameinfo(self, sockaddr, flags=0):
-        return socket.getnameinfo(sockaddr, flags)
+        return base_events.socket.getnameinfo(sockaddr, flags)
 
     getaddrinfo.__doc__ = loop_class.getaddrinfo.__doc__
     loop_class.getaddrinfo = getaddrinfo
@@ -152,6 +161,6 @@ def _serve_in_turn(socketserver):
 
 
 _PATCHES = {
-    'asyncio.base_events': lambda module: _patch_lookups(module.BaseEventLoop),
+    'asyncio.base_events': _patch_lookups,
     'socketserver': _serve_in_turn,
 }

@@ -600,6 +600,8 @@ _E_Invalid = _wtypes.Error_Invalid
 _E_Overflow = _wtypes.Error_Overflow
 _ECONNRESET = _wtypes.Errno.ECONNRESET
 _ENOENT = _wtypes.Errno.ENOENT
+_EBADF = _wtypes.Errno.EBADF
+_ENOTSOCK = _wtypes.Errno.ENOTSOCK
 
 _MISSING = object()
 # {descriptor: its timeout in the host} for the one descriptor that _accept
@@ -716,6 +718,22 @@ def _netdb_exc(error):
     return _exc(error)
 
 
+def _not_a_socket(fd, error):
+    """What ``socket(fileno=fd)`` reports when the host has no socket ``fd``.
+
+    The host answers EBADF for a number it has not handed out; if the number
+    is one of the guest's own WASI descriptors (a file, stdin), it names an
+    open file that is not a socket, for which Linux says ENOTSOCK.
+    """
+    if error.__class__ is _E_Os and error.value.code is _EBADF:
+        try:
+            _os.fstat(fd)
+        except OSError:
+            return error
+        return _E_Os(_wtypes.OsError(_ENOTSOCK, _os.strerror(_errno.ENOTSOCK)))
+    return error
+
+
 def _reported_by_close(error):
     """Whether close() reports ``error``: CPython ignores ECONNRESET from
     close() (bpo-30319), the only error Linux gives for sockets in practice."""
@@ -818,8 +836,10 @@ def _payload(data):
     try:
         return str(data, 'latin-1')
     except TypeError:
-        # Not a buffer (or not a contiguous one): CPython's exact error.
-        return str(_bytes_arg(data), 'latin-1')
+        pass
+    # Not a buffer (or not a contiguous one): CPython's exact error, raised
+    # outside the handler so that nothing is chained to it.
+    return str(_bytes_arg(data), 'latin-1')
 
 
 def _writable(buffer):
@@ -1037,8 +1057,34 @@ def _sockaddr_convert(family, address, caller):
                 raise OSError("AF_UNIX path too long")
         elif len(path) >= _AF_UNIX_PATH_MAX:
             raise OSError("AF_UNIX path too long")
+        elif path[0] != 0x2F:  # b'/'
+            path = _absolute_unix_path(path)
         return _AddrUnix(path)
     raise OSError(f"{caller}(): bad family")
+
+
+# {absolute path: the relative path it was given as} for AF_UNIX paths this
+# guest named relative to its working directory (newest last, bounded).
+_relative_unix_paths = {}
+_RELATIVE_UNIX_PATHS_KEPT = 1024
+
+
+def _absolute_unix_path(path):
+    """A relative AF_UNIX path (bytes) resolved against the working directory.
+
+    The kernel resolves a relative ``sun_path`` against the caller's working
+    directory. The host cannot: a guest's working directory lives in the
+    guest's libc. So the shim sends the absolute path (which the policy
+    checks against ``--allow-unix``) and remembers the path as given, which
+    ``getsockname()``/``getpeername()``/``recvfrom()`` report, as Linux does.
+    """
+    absolute = _os.path.normpath(_os.path.join(_os.getcwdb(), path))
+    kept = _relative_unix_paths
+    kept.pop(absolute, None)
+    kept[absolute] = path
+    if len(kept) > _RELATIVE_UNIX_PATHS_KEPT:
+        del kept[next(iter(kept))]
+    return absolute
 
 
 def _sockaddr_out(address):
@@ -1058,7 +1104,7 @@ def _sockaddr_out(address):
     end = path.find(b'\0')
     if end >= 0:
         path = path[:end]
-    return _os.fsdecode(path)
+    return _os.fsdecode(_relative_unix_paths.get(path, path))
 
 # ---------------------------------------------------------------------------
 # Ancillary data
@@ -1193,7 +1239,25 @@ def _store(target, data, nbytes):
     return received
 
 
-class socket:
+class _ImmutableType(type):
+    """The metaclass of ``_socket.socket``: like CPython's static type, it
+    refuses attribute assignment and deletion on the class itself
+    (``TypeError: cannot set 'x' attribute of immutable type
+    '_socket.socket'``), while subclasses (``socket.socket`` in
+    ``Lib/socket.py``) stay ordinary, mutable classes."""
+
+    def __setattr__(cls, name, value):
+        if cls is socket:
+            raise TypeError(f"cannot set {name!r} attribute of immutable type '_socket.socket'")
+        type.__setattr__(cls, name, value)
+
+    def __delattr__(cls, name):
+        if cls is socket:
+            raise TypeError(f"cannot delete {name!r} attribute of immutable type '_socket.socket'")
+        type.__delattr__(cls, name)
+
+
+class socket(metaclass=_ImmutableType):
     """socket(family=AF_INET, type=SOCK_STREAM, proto=0) -> socket object
 socket(family=-1, type=-1, proto=-1, fileno=None) -> socket object
 
@@ -1255,7 +1319,7 @@ module docstring."""
                     error = e.value
                 if error is not None:
                     # CPython leaves the caller's descriptor open on this failure.
-                    raise _exc(error)
+                    raise _exc(_not_a_socket(fd, error))
                 if family == -1:
                     family = info.family
                 if type == -1:
@@ -2011,6 +2075,10 @@ def getnameinfo(sockaddr, flags, /):
 Get host and port for a sockaddr."""
     flags = _arg_i(flags)
     if not isinstance(sockaddr, tuple):
+        # The traceback keeps this frame alive; drop the caller's object
+        # first, so a failed call holds no reference to it (CPython's C
+        # function holds none).
+        del sockaddr
         raise TypeError("getnameinfo() argument 1 must be a tuple")
     size = len(sockaddr)
     if not 2 <= size <= 4 or not isinstance(sockaddr[0], str):
@@ -2180,7 +2248,9 @@ def if_nametoindex(oname, /):
     for index, name in if_nameindex():
         if _os.fsencode(name) == wanted:
             return index
-    raise OSError("no interface with this name")
+    # glibc's if_nametoindex fails with ENODEV (from its SIOCGIFINDEX
+    # ioctl), which CPython 3.14 reports.
+    raise OSError(_errno.ENODEV, _os.strerror(_errno.ENODEV))
 
 
 def if_indextoname(if_index, /):

@@ -11,9 +11,14 @@ reads the answer the way Linux's select(2) does (readable: IN, HUP or ERR;
 writable: OUT or ERR; exceptional: PRI). There is no ``epoll``, ``kqueue`` or
 ``devpoll``, so ``selectors.DefaultSelector`` is ``PollSelector``.
 
-The host knows only its own (pysocket) descriptors: any other number, such as
-0 for stdin or a WASI file, comes back as POLLNVAL, which ``select()`` turns
-into ``OSError(EBADF)`` as select(2) does for a bad descriptor.
+The host knows only its own (pysocket) descriptors: any other number comes
+back as POLLNVAL. If the number is one of the guest's WASI descriptors (a
+file, stdin/stdout/stderr: ``os.fstat`` succeeds), it is reported ready for
+whatever was asked, as select(2) and poll(2) report regular files: the guest
+has no way to wait on a WASI stream together with sockets, and a read or
+write on it then blocks as it would have. (So stdin always looks readable.)
+Any other number is ``OSError(EBADF)`` from ``select()`` and ``POLLNVAL``
+from ``poll()``, as the system calls report a bad descriptor.
 """
 
 from time import monotonic_ns as _monotonic_ns
@@ -50,9 +55,21 @@ _SELECT_OUT = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR
 _SELECT_EX = POLLPRI
 # poll(2) reports these whatever was asked for.
 _ALWAYS = POLLERR | POLLHUP | POLLNVAL
+# What a WASI descriptor (a file, stdio) is reported ready for (see above).
+_FILE_READY = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM
 # Marks an argument that failed to convert, so the error is raised outside
 # the `except` block (CPython's C code chains no exception to its own).
 _NOT_A_NUMBER = object()
+
+
+def _file_readiness(fd, events):
+    """The events a POLLNVAL descriptor is ready for: those asked for if it
+    is one of the guest's WASI descriptors (see the module doc), else None."""
+    try:
+        _os.fstat(fd)
+    except OSError:
+        return None
+    return events & _FILE_READY
 
 
 def _fd_of(obj):
@@ -144,9 +161,12 @@ that are ready."""
             return [], [], []
         revents = {}
         for item in ready:
-            if item.revents & POLLNVAL:
-                raise OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
-            revents[item.fd] = item.revents
+            events = item.revents
+            if events & POLLNVAL:
+                events = _file_readiness(item.fd, wanted[item.fd])
+                if events is None:
+                    raise OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
+            revents[item.fd] = events
         result = ([obj for obj, fd in readers if revents.get(fd, 0) & _SELECT_IN],
                   [obj for obj, fd in writers if revents.get(fd, 0) & _SELECT_OUT],
                   [obj for obj, fd in exceptional if revents.get(fd, 0) & _SELECT_EX])
@@ -163,22 +183,20 @@ that are ready."""
 # ``selectors`` keeps ``select.select`` and ``select.poll`` as class
 # attributes (``SelectSelector._select``, ``PollSelector._selector_cls``).
 # CPython's built-in functions do not bind there; a Python function would get
-# the selector as its first argument. So ``select`` is a staticmethod (callable
-# since Python 3.10) and ``poll`` is the polling class itself.
+# the selector as its first argument. So ``select`` and ``poll`` are
+# staticmethods (callable since Python 3.10).
 select = staticmethod(select)
 
 
-class poll:
-    """Returns a polling object.
-
-This object supports registering and unregistering file descriptors, and then
-polling them for I/O events."""
+class _Poll:
+    """The polling object ``select.poll()`` returns (``type(select.poll())``
+    is ``select.poll``, which, as in CPython, cannot be instantiated
+    directly)."""
 
     __slots__ = ('_events', '_requests')
 
-    def __init__(self):
-        self._events = {}       # fd -> event mask, in registration order
-        self._requests = None   # the WIT request list, rebuilt after changes
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'select.poll' instances")
 
     def register(self, fd, eventmask=POLLIN | POLLPRI | POLLOUT, /):
         """Register a file descriptor with the polling object.
@@ -254,10 +272,30 @@ report, as a list of (fd, event) 2-tuples."""
         events = self._events
         result = []
         for item in ready:
-            revents = item.revents & (events.get(item.fd, 0) | _ALWAYS)
+            asked = events.get(item.fd, 0)
+            revents = item.revents
+            if revents & POLLNVAL:
+                revents = _file_readiness(item.fd, asked) or POLLNVAL
+            revents &= asked | _ALWAYS
             if revents:
                 result.append((item.fd, revents))
         return result
 
 
-poll.__module__ = 'select'
+_Poll.__name__ = _Poll.__qualname__ = 'poll'
+_Poll.__module__ = 'select'
+
+
+def poll():
+    """Returns a polling object.
+
+This object supports registering and unregistering file descriptors, and then
+polling them for I/O events."""
+    polling = object.__new__(_Poll)
+    polling._events = {}       # fd -> event mask, in registration order
+    polling._requests = None   # the WIT request list, rebuilt after changes
+    return polling
+
+
+# A staticmethod, so that it does not bind as a class attribute (see select).
+poll = staticmethod(poll)

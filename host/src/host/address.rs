@@ -135,6 +135,12 @@ impl PysocketImpl<'_> {
         proto: i32,
         flags: i32,
     ) -> Result<Vec<resolve::AddrInfo>, SocketError> {
+        if let Some(table) = self.ctx.policy().hosts_table() {
+            let list =
+                table.getaddrinfo(name, service.as_deref(), family, socktype, proto, flags)?;
+            self.pin_resolved(name, &list);
+            return Ok(list);
+        }
         self.check_lookup(name)?;
         let host = name.to_owned();
         let lookup = move || {
@@ -156,15 +162,20 @@ impl PysocketImpl<'_> {
                 SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}")))
             })??
         };
+        self.pin_resolved(name, &list);
+        Ok(list)
+    }
+
+    /// Pins what `name` resolved to for the rules that name it.
+    fn pin_resolved(&mut self, name: &str, list: &[resolve::AddrInfo]) {
         for purpose in [Purpose::Connect, Purpose::Bind] {
             let ports = self.ctx.policy().name_ports(purpose, name);
-            for ai in &list {
+            for ai in list {
                 if let Some(sa) = ai.address.ip() {
                     self.ctx.pin(purpose, sa.ip(), &ports);
                 }
             }
         }
-        Ok(list)
     }
 
     /// The OS address for a guest address on a socket of `family`,

@@ -119,6 +119,9 @@ impl Host for PysocketImpl<'_> {
 
     async fn getnameinfo(&mut self, address: WitAddress, flags: i32) -> R<(String, String)> {
         let addr = numeric_address(address)?;
+        if let Some(table) = self.ctx.policy().hosts_table() {
+            return Ok(table.getnameinfo(&addr, flags)?);
+        }
         if flags & libc::NI_NUMERICHOST == 0 {
             self.check_reverse_lookup()?;
         }
@@ -127,6 +130,16 @@ impl Host for PysocketImpl<'_> {
     }
 
     async fn gethostbyname_ex(&mut self, name: String) -> R<HostEntry> {
+        if let Some(table) = self.ctx.policy().hosts_table() {
+            return match name.parse::<Ipv4Addr>() {
+                Ok(ip) => Ok(HostEntry {
+                    name: name.clone(),
+                    aliases: Vec::new(),
+                    addresses: vec![ip.to_string()],
+                }),
+                Err(_) => Ok(entry(table.gethostbyname_ex(&name)?)),
+            };
+        }
         if name.parse::<Ipv4Addr>().is_err() {
             self.check_lookup(&name)?;
         }
@@ -136,6 +149,9 @@ impl Host for PysocketImpl<'_> {
     }
 
     async fn gethostbyaddr(&mut self, address: String) -> R<HostEntry> {
+        if let Some(table) = self.ctx.policy().hosts_table() {
+            return Ok(entry(table.gethostbyaddr(&address)?));
+        }
         self.check_reverse_lookup()?;
         blocking(move || {
             let list = resolve::getaddrinfo(Some(&address), None, 0, 0, 0, 0)?;

@@ -11,6 +11,7 @@ compile_error!("pysocket-host currently supports Linux hosts only");
 pub mod addr;
 pub mod error;
 pub mod hosts_file;
+pub mod hosts_table;
 pub mod msg;
 pub mod options;
 pub mod poll;
@@ -20,5 +21,6 @@ pub mod table;
 
 pub use addr::Address;
 pub use error::{NetError, NetResult};
+pub use hosts_table::HostsTable;
 pub use sock::{Sock, Wait};
 pub use table::FdTable;

@@ -138,6 +138,13 @@ pub struct GuestOptions {
     #[arg(long, value_name = "NAME", help_heading = "Network")]
     pub hostname: Option<String>,
 
+    /// Answer every name lookup from FILE (hosts(5) format) alone: the
+    /// system resolver is never asked, no DNS query leaves the host, unknown
+    /// names fail as unknown; such lookups need no --allow-dns (connects
+    /// still follow the rules).
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    pub hosts: Option<PathBuf>,
+
     /// Also grant the stock wasi:sockets, unrestricted (for comparing with
     /// the stock path; not policy-checked).
     #[arg(long, help_heading = "Network")]

@@ -3,6 +3,7 @@
 
 use crate::cli::GuestOptions;
 use crate::failure::Failure;
+use pysocket_host::net::HostsTable;
 use pysocket_host::policy::PolicyBuilder;
 use pysocket_host::runtime::{GuestConfig, SharedDir};
 use std::path::Path;
@@ -27,6 +28,9 @@ pub fn guest_config(o: &GuestOptions) -> Result<GuestConfig, Failure> {
     }
     if let Some(name) = &o.hostname {
         policy = policy.hostname(name.clone());
+    }
+    if let Some(file) = &o.hosts {
+        policy = policy.hosts_table(HostsTable::read(file).map_err(Failure::usage)?);
     }
     let mut config = GuestConfig {
         policy: Arc::new(policy.build()),
