@@ -8,6 +8,7 @@
 //! See `pysocket --help` for the options.
 
 use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
+use pysocket_host::TrustRoots;
 use pysocket_host::runtime::{
     load_component, new_engine, new_linker, run_command, run_on_workers, worker_count, EpochTicker,
     GuestConfig, PythonGuest, PythonRuntime,
@@ -40,6 +41,12 @@ OPTIONS (the network is denied unless a flag allows it):
     --allow-unix HOST_DIR[::GUEST_DIR]  may bind/connect AF_UNIX sockets under
                               GUEST_DIR, which is HOST_DIR on the host (repeatable).
     --allow-abstract-unix     may use abstract AF_UNIX names (host-wide).
+    --ca-file PEM             also trust the certificates of this PEM file when a
+                              guest loads the default roots (ssl's
+                              load_default_certs, create_default_context);
+                              repeatable.
+    --no-system-roots         leave the host's system trust store out of the
+                              default roots (then only --ca-file counts).
     --dir HOST_DIR[::GUEST_DIR]  share a directory, read-write (repeatable).
     --env K=V                 set an environment variable (repeatable).
     --max-sockets N           open sockets per guest (default 1024).
@@ -61,6 +68,7 @@ OPTIONS (the network is denied unless a flag allows it):
 /// Options shared by both subcommands.
 struct Options {
     policy: PolicyBuilder,
+    trust: TrustRoots,
     config: GuestConfig,
     python_wasm: Option<PathBuf>,
     stdlib: Option<PathBuf>,
@@ -77,6 +85,7 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> Options {
     let mut o = Options {
         policy: PolicyBuilder::new(),
+        trust: TrustRoots::new(),
         config: GuestConfig::default(),
         python_wasm: None,
         stdlib: None,
@@ -112,6 +121,8 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
                 let dir = UnixDir::parse(&value()).unwrap_or_else(|e| fail(e));
                 o.policy = o.policy.allow_unix(dir);
             }
+            "--ca-file" => o.trust = std::mem::take(&mut o.trust).ca_file(value()),
+            "--no-system-roots" => o.trust = std::mem::take(&mut o.trust).without_system_roots(),
             "--allow-abstract-unix" => o.policy = o.policy.allow_abstract_unix(true),
             "--dir" => {
                 let v = value();
@@ -161,6 +172,13 @@ fn parse_options(args: &mut std::iter::Peekable<std::vec::IntoIter<String>>) -> 
             other => fail(format!("unknown option {other}")),
         }
     }
+    if !o.trust.ca_files().is_empty() {
+        // Report a missing or empty CA file now, not in the guest.
+        if let Err(e) = o.trust.check() {
+            fail(e);
+        }
+    }
+    o.config.trust_roots = Some(Arc::new(std::mem::take(&mut o.trust)));
     o
 }
 
