@@ -8,11 +8,11 @@
 //! See `pysocket --help` for the options.
 
 use pysocket_host::policy::{NetRule, PolicyBuilder, UnixDir};
-use pysocket_host::TrustRoots;
 use pysocket_host::runtime::{
     load_component, new_engine, new_linker, run_command, run_on_workers, worker_count, EpochTicker,
     GuestConfig, PythonGuest, PythonRuntime,
 };
+use pysocket_host::TrustRoots;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -200,8 +200,11 @@ impl GuestConfig {
         captured.memory.limit = self.max_memory;
         let state = GuestState {
             wasi: wasi.build(),
-            pysocket: PysocketCtx::new(self.policy.clone())
-                .with_trust_roots(self.trust_roots.clone().unwrap_or_else(TrustRoots::shared_default)),
+            pysocket: PysocketCtx::new(self.policy.clone()).with_trust_roots(
+                self.trust_roots
+                    .clone()
+                    .unwrap_or_else(TrustRoots::shared_default),
+            ),
             table: ResourceTable::new(),
             memory: captured.memory.clone(),
         };
