@@ -54,7 +54,17 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
 demo: build
 	@bash examples/demo.sh
 
-test: build $(BUILD)/cli-app.wasm
+# Third-party pure-Python packages the tests import in guests (PyPI, pinned).
+PYLIBS      := $(BUILD)/pylibs
+WEBSOCKETS  := 15.0.1
+
+$(PYLIBS)/.ok: $(VENV)/.ok
+	rm -rf $(PYLIBS)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --target $(PYLIBS) websockets==$(WEBSOCKETS)
+	touch $@
+
+test: build $(BUILD)/cli-app.wasm $(PYLIBS)/.ok
+	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
 conformance: build

@@ -363,3 +363,35 @@ async fn a_guest_blocked_in_a_tls_read_does_not_stop_another() {
     let got = blocked.expect("got");
     assert!(got == "b''" || got.contains("Error"), "{got}");
 }
+
+/// `import websockets.asyncio.client` works, and so does a wss:// round
+/// trip between its client and server (websockets 15, pure Python, from
+/// PyPI into `build/pylibs` by `make test`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websockets_client_and_server_over_wss() {
+    let pylibs = repo_root().join("build/pylibs");
+    assert!(
+        pylibs.join("websockets").is_dir(),
+        "{} is missing: run `make test` (it installs websockets there)",
+        pylibs.display()
+    );
+    let p = pki();
+    let g = tls_guest(
+        "tls_websockets.py",
+        &[
+            pylibs.to_string_lossy().into_owned(),
+            p.arg("server.pem"),
+            p.arg("server.key"),
+            p.arg("ca.pem"),
+        ],
+    );
+    let g = PythonGuest {
+        config: g.config.dir(&pylibs, pylibs.to_string_lossy(), false),
+        ..g
+    };
+    let out = run(g).await;
+    out.assert_ok();
+    assert_eq!(out.expect("imported"), "websockets 15.0.1");
+    assert_eq!(out.expect("reply"), "HELLO OVER WSS");
+    assert_eq!(out.expect("tls"), "TLSv1.3");
+}
