@@ -909,7 +909,8 @@ class _SSLContext:
         except _Err as e:
             error = e.value
         if error is not None:
-            if error.__class__ is _T_SSL and error.value.reason == 'NO_CERTIFICATE_OR_CRL_FOUND':
+            if error.__class__ is _T_SSL and error.value.reason in ('NO_CERTIFICATE_OR_CRL_FOUND',
+                                                                   'NOT_ENOUGH_DATA'):
                 raise _ssl_error(SSLError, 0, f"{empty_reason}: cadata does not contain a certificate")
             raise _exc(error)
 
@@ -966,9 +967,11 @@ class _SSLContext:
 
     def _check_side(self, server_side):
         if server_side and self._protocol == PROTOCOL_TLS_CLIENT:
-            raise ValueError("Cannot create a server socket with a PROTOCOL_TLS_CLIENT context")
+            raise _ssl_error(SSLError, 0,
+                             "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context")
         if not server_side and self._protocol == PROTOCOL_TLS_SERVER:
-            raise ValueError("Cannot create a client socket with a PROTOCOL_TLS_SERVER context")
+            raise _ssl_error(SSLError, 0,
+                             "Cannot create a client socket with a PROTOCOL_TLS_SERVER context")
 
     def _hostname_arg(self, server_hostname):
         if server_hostname is None:

@@ -3,17 +3,18 @@
 //!
 //! Settings change rarely and connections are made often, so the rustls
 //! `ClientConfig`/`ServerConfig` is built on first use and kept until a
-//! setting changes. The client's session cache and the server's session
-//! store and ticket keys belong to the context and survive such rebuilds,
-//! so connections from one context resume each other's sessions (what
-//! `session_reused` reports), as with OpenSSL's per-`SSL_CTX` caches.
+//! setting changes. A server's session store and ticket keys belong to the
+//! context and survive such rebuilds, so clients that offer a session (an
+//! OpenSSL client with `session=`) resume it, as with OpenSSL's per-`SSL_CTX`
+//! cache. Clients never resume: CPython resumes only sessions handed to it
+//! explicitly, which the guest cannot do here.
 
 use super::ciphers;
 use super::error::{from_rustls, TlsError, TlsResult};
 use super::pem;
 use super::roots::TrustRoots;
 use super::verify::{ClientVerifier, ServerVerifier};
-use rustls::client::{ClientSessionMemoryCache, Resumption};
+use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ProducesTickets, ServerSessionMemoryCache, WebPkiClientVerifier};
@@ -32,8 +33,6 @@ pub enum VerifyMode {
 pub const TLS12: u16 = 0x0303;
 pub const TLS13: u16 = 0x0304;
 
-/// How many sessions a context's client cache remembers.
-const CLIENT_SESSIONS: usize = 256;
 /// How many sessions a context's server store remembers.
 const SERVER_SESSIONS: usize = 1024;
 
@@ -55,7 +54,6 @@ pub struct TlsContext {
     roots: RootCertStore,
     anchors: Vec<CertificateDer<'static>>,
     identity: Option<Identity>,
-    client_sessions: Arc<ClientSessionMemoryCache>,
     server_sessions: Arc<ServerSessionMemoryCache>,
     ticketer: Option<Arc<dyn ProducesTickets>>,
     client_config: Option<Arc<ClientConfig>>,
@@ -93,7 +91,6 @@ impl TlsContext {
             roots: RootCertStore::empty(),
             anchors: Vec::new(),
             identity: None,
-            client_sessions: Arc::new(ClientSessionMemoryCache::new(CLIENT_SESSIONS)),
             server_sessions: ServerSessionMemoryCache::new(SERVER_SESSIONS),
             ticketer: None,
             client_config: None,
@@ -298,7 +295,10 @@ impl TlsContext {
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = self.alpn.clone();
-        config.resumption = Resumption::store(self.client_sessions.clone());
+        // CPython resumes a client session only when given one
+        // (`session=`), which pysocket does not support: no resumption,
+        // so `session_reused` and the cost of a handshake are CPython's.
+        config.resumption = Resumption::disabled();
         let config = Arc::new(config);
         self.client_config = Some(config.clone());
         Ok(config)
