@@ -79,7 +79,7 @@ impl BioSession {
                     TlsError::WantRead
                 });
             }
-            match tls.read_plain(max)? {
+            match tls.read_available(max)? {
                 Plain::Data(d) => Ok(d),
                 Plain::Closed => Err(TlsError::ZeroReturn),
                 Plain::Truncated => Err(TlsError::unexpected_eof()),

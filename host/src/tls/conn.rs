@@ -110,23 +110,30 @@ impl TlsConn {
         self.inbuf.extend_from_slice(data);
     }
 
-    /// Room to receive into directly (the caller fills it and calls
-    /// [`TlsConn::commit_input`]); used to avoid a copy when reading from a
-    /// socket.
-    pub fn input_space(&mut self, want: usize) -> &mut [u8] {
+    /// Receives up to `want` bytes straight into the input buffer with
+    /// `recv` (no intermediate copy); 0 bytes means the end of input.
+    pub fn receive_with(
+        &mut self,
+        want: usize,
+        recv: impl FnOnce(&mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize>,
+    ) -> io::Result<usize> {
         if self.in_pos == self.inbuf.len() {
             self.inbuf.clear();
             self.in_pos = 0;
+        } else if self.in_pos > self.inbuf.len() / 2 {
+            self.inbuf.drain(..self.in_pos);
+            self.in_pos = 0;
         }
-        let start = self.inbuf.len();
-        self.inbuf.resize(start + want, 0);
-        &mut self.inbuf[start..]
-    }
-
-    /// Keeps `n` of the `want` bytes [`TlsConn::input_space`] offered.
-    pub fn commit_input(&mut self, want: usize, n: usize) {
-        let len = self.inbuf.len();
-        self.inbuf.truncate(len - want + n);
+        self.inbuf.reserve(want);
+        let n = recv(&mut self.inbuf.spare_capacity_mut()[..want])?;
+        let n = n.min(want);
+        // SAFETY: `recv` initialised the first `n` bytes of the spare
+        // capacity (a socket receive writes what it reports).
+        unsafe { self.inbuf.set_len(self.inbuf.len() + n) };
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(n)
     }
 
     /// Notes that the peer's side of the transport ended.
@@ -162,6 +169,39 @@ impl TlsConn {
             .process_new_packets()
             .map(|_| ())
             .map_err(from_rustls)
+    }
+
+    /// Takes up to `max` bytes of plaintext, as much as the input already
+    /// received yields (rustls hands out at most 16 KiB at a time; this
+    /// keeps taking in input until `max` is reached or the input runs dry).
+    pub fn read_available(&mut self, max: usize) -> TlsResult<Plain> {
+        let mut out = vec![0u8; max];
+        let mut filled = 0;
+        loop {
+            self.feed()?;
+            let n = match self.conn.reader().read(&mut out[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => 0,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && filled == 0 => {
+                    return Ok(Plain::Truncated)
+                }
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
+                Err(e) => return Err(e.into()),
+            };
+            if n == 0 {
+                break;
+            }
+            filled += n;
+            if filled == max {
+                break;
+            }
+        }
+        if filled > 0 {
+            out.truncate(filled);
+            return Ok(Plain::Data(out));
+        }
+        // Nothing: say why (closed, truncated, or nothing yet).
+        self.read_plain(max.min(1))
     }
 
     /// Takes up to `max` bytes of plaintext.

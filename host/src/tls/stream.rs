@@ -29,7 +29,6 @@ const READ_CHUNK: usize = 64 * 1024;
 pub struct TlsStream {
     sock: Arc<Sock>,
     tls: TlsConn,
-    scratch: Vec<u8>,
 }
 
 /// `io::Write` over a non-blocking socket (send with MSG_NOSIGNAL).
@@ -60,11 +59,7 @@ fn blocked(e: NetError, want: TlsError) -> TlsError {
 
 impl TlsStream {
     pub fn new(sock: Arc<Sock>, tls: TlsConn) -> Self {
-        TlsStream {
-            sock,
-            tls,
-            scratch: Vec::with_capacity(READ_CHUNK),
-        }
+        TlsStream { sock, tls }
     }
 
     /// The socket this session runs on.
@@ -94,7 +89,7 @@ impl TlsStream {
 
     /// Sends what rustls has queued.
     async fn flush(&mut self, wait: Wait) -> TlsResult<()> {
-        let TlsStream { sock, tls, .. } = self;
+        let TlsStream { sock, tls } = self;
         while tls.conn.wants_write() {
             sock.call(Interest::WRITABLE, wait, |s| {
                 tls.conn.write_tls(&mut SockWriter(s))
@@ -113,21 +108,12 @@ impl TlsStream {
 
     /// Receives one chunk of ciphertext (or the end of the stream).
     async fn fill(&mut self, wait: Wait) -> TlsResult<()> {
-        let TlsStream { sock, scratch, .. } = self;
-        scratch.clear();
-        let n = sock
-            .call(Interest::READABLE, wait, |s| {
-                s.recv_with_flags(scratch.spare_capacity_mut(), 0)
-            })
-            .await
-            .map_err(|e| blocked(e, TlsError::WantRead))?;
-        // SAFETY: recv initialised the first `n` bytes of the spare capacity.
-        unsafe { scratch.set_len(n) };
-        if n == 0 {
-            self.tls.push_eof();
-        } else {
-            self.tls.push_input(&self.scratch);
-        }
+        let TlsStream { sock, tls } = self;
+        sock.call(Interest::READABLE, wait, |s| {
+            tls.receive_with(READ_CHUNK, |spare| s.recv_with_flags(spare, 0))
+        })
+        .await
+        .map_err(|e| blocked(e, TlsError::WantRead))?;
         Ok(())
     }
 
@@ -168,7 +154,14 @@ impl TlsStream {
         }
         loop {
             self.feed().await?;
-            match self.tls.read_plain(max)? {
+            let got = match self.tls.read_available(max) {
+                Ok(got) => got,
+                Err(e) => {
+                    self.send_alert().await;
+                    return Err(e);
+                }
+            };
+            match got {
                 Plain::Data(data) => {
                     // Answers to post-handshake messages (key updates) go
                     // out with the next write or read that waits.
