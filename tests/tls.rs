@@ -395,3 +395,32 @@ async fn websockets_client_and_server_over_wss() {
     assert_eq!(out.expect("reply"), "HELLO OVER WSS");
     assert_eq!(out.expect("tls"), "TLSv1.3");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_a_python_exception_and_the_guest_goes_on() {
+    let peer = echo_server(&["--count", "2"]);
+    let junk = pki().path("junk.pem");
+    std::fs::write(
+        &junk,
+        "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let out = run(tls_guest(
+        "tls_bad_args.py",
+        &[
+            peer.port.to_string(),
+            pki().arg("ca.pem"),
+            junk.to_string_lossy().into_owned(),
+        ],
+    ))
+    .await;
+    out.assert_ok();
+    assert_eq!(
+        out.expect("results"),
+        "read_unknown_fd:OSError,handshake_plain_socket:OSError,write_non_byte_payload:ValueError,\
+         decode_junk:SSLError,tlsv1_context:ValueError,cert_chain_junk:SSLError,\
+         udp_wrap:NotImplementedError,sni_callback:NotImplementedError,attach_twice:OSError,\
+         bio_non_byte:ValueError"
+    );
+    assert_eq!(out.expect("afterwards"), "ok TLSv1.3");
+}

@@ -358,7 +358,15 @@ def _test_decode_cert(path, /):
     end = text.find("-----END CERTIFICATE-----", start)
     if start < 0 or end < 0:
         raise _ssl_error(SSLError, 0, "Error decoding PEM-encoded file", 'PEM', 'NO_START_LINE')
-    return _decode_der(_pem_to_der(text[start:end + len("-----END CERTIFICATE-----")]))
+    import binascii
+    der = None
+    try:
+        der = _pem_to_der(text[start:end + len("-----END CERTIFICATE-----")])
+    except (binascii.Error, ValueError):
+        pass
+    if der is None:
+        raise _ssl_error(SSLError, 0, "Error decoding PEM-encoded file", 'PEM', 'BAD_BASE64_DECODE')
+    return _decode_der(der)
 
 
 class Certificate:

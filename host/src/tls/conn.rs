@@ -46,6 +46,9 @@ pub struct TlsConn {
     /// interrupted by `want-write` is retried with the same data, as with
     /// OpenSSL, and continues where it stopped.
     pub(crate) write_taken: usize,
+    /// The fatal error that ended the session: every later operation
+    /// reports it again, as OpenSSL does.
+    failed: Option<rustls::Error>,
 }
 
 impl std::fmt::Debug for TlsConn {
@@ -89,6 +92,7 @@ impl TlsConn {
             in_pos: 0,
             eof: false,
             write_taken: 0,
+            failed: None,
         })
     }
 
@@ -144,6 +148,9 @@ impl TlsConn {
     /// Gives rustls what it can take of the input (and the end of input)
     /// and processes it. A protocol error leaves an alert to send.
     pub fn feed(&mut self) -> TlsResult<()> {
+        if let Some(e) = &self.failed {
+            return Err(from_rustls(e.clone()));
+        }
         while self.has_input() {
             let mut rest = &self.inbuf[self.in_pos..];
             match self.conn.read_tls(&mut rest) {
