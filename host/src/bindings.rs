@@ -43,6 +43,7 @@ wasmtime::component::bindgen!({
         "pysocket:socket/tls.[method]context.set-ciphers": trappable,
         "pysocket:socket/tls.[method]context.ciphers": trappable,
         "pysocket:socket/tls.[method]context.set-num-tickets": trappable,
+        "pysocket:socket/tls.[method]context.set-server-cipher-preference": trappable,
         "pysocket:socket/tls.[method]context.add-trust-pem": trappable,
         "pysocket:socket/tls.[method]context.add-trust-der": trappable,
         "pysocket:socket/tls.[method]context.load-default-roots": trappable,

@@ -23,6 +23,12 @@ objects and translates. How it maps to ``wit/tls.wit``:
 * What the host's TLS stack cannot do raises ``NotImplementedError`` naming
   it (TLS 1.0/1.1, PSK, post-handshake auth, SNI callbacks, key logging,
   CRL checks); the ``HAS_*`` flags say the same.
+* ``options``: OP_NO_TLSv1_2/OP_NO_TLSv1_3 narrow the versions, OP_NO_TICKET
+  stops session tickets, OP_CIPHER_SERVER_PREFERENCE picks the server's
+  order, OP_IGNORE_UNEXPECTED_EOF reads a truncated session as its end.
+  rustls never compresses or renegotiates (OP_NO_COMPRESSION,
+  OP_NO_RENEGOTIATION hold whatever the flags say); the other flags tune
+  OpenSSL internals and are kept only to be read back.
 """
 
 from componentize_py_types import Err as _Err
@@ -630,6 +636,7 @@ class _SSLContext:
         self._num_tickets = 2
         self._alpn = []
         self._sent_versions = None
+        self._ctx.set_server_cipher_preference(True)  # in _DEFAULT_OPTIONS
         if protocol == PROTOCOL_TLS_CLIENT:
             self._check_hostname = True
             self._set_mode(CERT_REQUIRED)
@@ -729,6 +736,8 @@ class _SSLContext:
             self._send_versions()
         if changed & OP_NO_TICKET:
             self._ctx.set_num_tickets(0 if value & OP_NO_TICKET else self._num_tickets)
+        if changed & OP_CIPHER_SERVER_PREFERENCE:
+            self._ctx.set_server_cipher_preference(bool(value & OP_CIPHER_SERVER_PREFERENCE))
 
     @property
     def minimum_version(self):

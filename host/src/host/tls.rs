@@ -282,6 +282,18 @@ impl HostContext for PysocketImpl<'_> {
             .collect())
     }
 
+    fn set_server_cipher_preference(
+        &mut self,
+        ctx: Resource<TlsContext>,
+        server_order: bool,
+    ) -> wasmtime::Result<()> {
+        self.ctx
+            .tls_resources
+            .get_mut(&ctx)?
+            .set_server_cipher_preference(server_order);
+        Ok(())
+    }
+
     fn set_num_tickets(&mut self, ctx: Resource<TlsContext>, count: u32) -> wasmtime::Result<()> {
         self.ctx
             .tls_resources

@@ -51,6 +51,7 @@ pub struct TlsContext {
     alpn: Vec<Vec<u8>>,
     suites: Option<Vec<CipherSuite>>,
     num_tickets: usize,
+    server_order: bool,
     roots: RootCertStore,
     anchors: Vec<CertificateDer<'static>>,
     identity: Option<Identity>,
@@ -88,6 +89,7 @@ impl TlsContext {
             alpn: Vec::new(),
             suites: None,
             num_tickets: 2,
+            server_order: false,
             roots: RootCertStore::empty(),
             anchors: Vec::new(),
             identity: None,
@@ -129,6 +131,12 @@ impl TlsContext {
         self.suites = Some(ciphers::select(spec)?);
         self.changed();
         Ok(())
+    }
+
+    /// OpenSSL's `OP_CIPHER_SERVER_PREFERENCE`.
+    pub fn set_server_cipher_preference(&mut self, server_order: bool) {
+        self.server_order = server_order;
+        self.changed();
     }
 
     pub fn set_num_tickets(&mut self, n: usize) {
@@ -348,6 +356,7 @@ impl TlsContext {
         config.alpn_protocols = self.alpn.clone();
         config.session_storage = self.server_sessions.clone();
         config.send_tls13_tickets = self.num_tickets;
+        config.ignore_client_order = self.server_order;
         if self.num_tickets > 0 {
             if self.ticketer.is_none() {
                 self.ticketer = Some(rustls::crypto::ring::Ticketer::new().map_err(from_rustls)?);
