@@ -6,8 +6,10 @@ use super::ciphers;
 use super::context::TlsContext;
 use super::error::{from_rustls, TlsError, TlsResult};
 use rustls::pki_types::ServerName;
+use rustls::server::{Acceptor, ServerConfig};
 use rustls::{ClientConnection, Connection, HandshakeKind, ServerConnection};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
+use std::sync::Arc;
 
 /// What the handshake agreed on (see the WIT record `connection-info`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +35,25 @@ pub enum Plain {
     Truncated,
 }
 
+/// A server connection waiting for the client's hello. rustls's server
+/// refuses a client whose ALPN offer it cannot meet (RFC 7301); OpenSSL,
+/// and so CPython, carries on without ALPN. The hello is therefore read
+/// with an `Acceptor` first, and a client offering none of the server's
+/// protocols gets a connection configured without ALPN.
+struct Accepting {
+    acceptor: Acceptor,
+    config: Arc<ServerConfig>,
+}
+
 /// A rustls connection and its unprocessed incoming ciphertext.
 pub struct TlsConn {
+    /// The connection; for a server still in [`Accepting`], a placeholder
+    /// that never sees input (it reports "handshaking" and nothing to send).
     pub(crate) conn: Connection,
+    accepting: Option<Box<Accepting>>,
+    /// An alert to send that no connection holds (a hello the acceptor
+    /// rejected).
+    alert: Vec<u8>,
     /// Ciphertext received but not yet taken by rustls (it takes at most
     /// its buffer's worth of plaintext at a time).
     inbuf: Vec<u8>,
@@ -72,8 +90,16 @@ impl TlsConn {
         server_side: bool,
         server_hostname: Option<&str>,
     ) -> TlsResult<TlsConn> {
+        let mut accepting = None;
         let conn = if server_side {
-            Connection::Server(ServerConnection::new(ctx.server_config()?).map_err(from_rustls)?)
+            let config = ctx.server_config()?;
+            if !config.alpn_protocols.is_empty() {
+                accepting = Some(Box::new(Accepting {
+                    acceptor: Acceptor::default(),
+                    config: config.clone(),
+                }));
+            }
+            Connection::Server(ServerConnection::new(config).map_err(from_rustls)?)
         } else {
             let name = server_hostname.unwrap_or(NO_NAME);
             let name =
@@ -88,6 +114,8 @@ impl TlsConn {
         };
         Ok(TlsConn {
             conn,
+            accepting,
+            alert: Vec::new(),
             inbuf: Vec::new(),
             in_pos: 0,
             eof: false,
@@ -151,6 +179,12 @@ impl TlsConn {
         if let Some(e) = &self.failed {
             return Err(from_rustls(e.clone()));
         }
+        if self.accepting.is_some() {
+            self.accept()?;
+            if self.accepting.is_some() {
+                return Ok(()); // the hello is not complete yet
+            }
+        }
         while self.has_input() {
             let mut rest = &self.inbuf[self.in_pos..];
             match self.conn.read_tls(&mut rest) {
@@ -169,6 +203,75 @@ impl TlsConn {
             self.process()?;
         }
         Ok(())
+    }
+
+    /// Reads the client's hello (see [`Accepting`]) and makes the
+    /// connection once it is complete.
+    fn accept(&mut self) -> TlsResult<()> {
+        let Some(accepting) = self.accepting.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let mut rest = &self.inbuf[self.in_pos..];
+            let n = if rest.is_empty() {
+                0
+            } else {
+                accepting.acceptor.read_tls(&mut rest)?
+            };
+            self.in_pos += n;
+            let outcome = match accepting.acceptor.accept() {
+                Ok(None) if n == 0 => {
+                    if self.eof {
+                        return Err(TlsError::unexpected_eof());
+                    }
+                    return Ok(());
+                }
+                Ok(None) => continue,
+                Ok(Some(accepted)) => {
+                    let ours = &accepting.config.alpn_protocols;
+                    let overlap = accepted
+                        .client_hello()
+                        .alpn()
+                        .map(|mut theirs| theirs.any(|p| ours.iter().any(|o| o == p)));
+                    let config = if overlap == Some(false) {
+                        let mut plain = (*accepting.config).clone();
+                        plain.alpn_protocols.clear();
+                        Arc::new(plain)
+                    } else {
+                        accepting.config.clone()
+                    };
+                    accepted.into_connection(config)
+                }
+                Err(failure) => Err(failure),
+            };
+            return match outcome {
+                Ok(conn) => {
+                    self.conn = Connection::Server(conn);
+                    self.accepting = None;
+                    Ok(())
+                }
+                Err((e, mut alert)) => {
+                    let _ = alert.write_all(&mut self.alert);
+                    self.failed = Some(e.clone());
+                    Err(from_rustls(e))
+                }
+            };
+        }
+    }
+
+    /// Whether there are bytes to send to the peer.
+    pub fn wants_write(&self) -> bool {
+        !self.alert.is_empty() || self.conn.wants_write()
+    }
+
+    /// Writes bytes for the peer to `wr` (as `Connection::write_tls`).
+    pub fn write_tls(&mut self, wr: &mut dyn Write) -> io::Result<usize> {
+        if !self.alert.is_empty() {
+            let n = wr.write(&self.alert)?;
+            self.alert.drain(..n);
+            return Ok(n);
+        }
+        self.conn.write_tls(wr)
     }
 
     fn process(&mut self) -> TlsResult<()> {
@@ -254,8 +357,8 @@ impl TlsConn {
 
     /// Moves everything rustls has to send into `out`.
     pub fn drain_output(&mut self, out: &mut Vec<u8>) {
-        while self.conn.wants_write() {
-            if self.conn.write_tls(out).is_err() {
+        while self.wants_write() {
+            if self.write_tls(out).is_err() {
                 break;
             }
         }

@@ -167,6 +167,29 @@ mod tests {
     }
 
     #[test]
+    fn alpn_without_overlap_goes_on_without_alpn_as_openssl() {
+        let p = pki();
+        let (mut cctx, mut sctx) = contexts(&p);
+        cctx.set_alpn(vec![b"h2".to_vec()]);
+        sctx.set_alpn(vec![b"http/1.1".to_vec()]);
+        let mut c = BioSession::new(TlsConn::new(&mut cctx, false, Some("localhost")).unwrap());
+        let mut s = BioSession::new(TlsConn::new(&mut sctx, true, None).unwrap());
+        let (ce, se) = handshake(&mut c, &mut s);
+        assert!(ce.is_none() && se.is_none(), "{ce:?} {se:?}");
+        assert_eq!(c.tls().describe().unwrap().alpn, None);
+        // With an overlap the server's choice is made as usual.
+        cctx.set_alpn(vec![b"h2".to_vec(), b"http/1.1".to_vec()]);
+        let mut c = BioSession::new(TlsConn::new(&mut cctx, false, Some("localhost")).unwrap());
+        let mut s = BioSession::new(TlsConn::new(&mut sctx, true, None).unwrap());
+        let (ce, se) = handshake(&mut c, &mut s);
+        assert!(ce.is_none() && se.is_none(), "{ce:?} {se:?}");
+        assert_eq!(
+            s.tls().describe().unwrap().alpn.as_deref(),
+            Some("http/1.1")
+        );
+    }
+
+    #[test]
     fn wrong_name_is_a_hostname_mismatch() {
         let p = pki();
         let (mut cctx, mut sctx) = contexts(&p);

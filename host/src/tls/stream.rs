@@ -90,9 +90,9 @@ impl TlsStream {
     /// Sends what rustls has queued.
     async fn flush(&mut self, wait: Wait) -> TlsResult<()> {
         let TlsStream { sock, tls } = self;
-        while tls.conn.wants_write() {
+        while tls.wants_write() {
             sock.call(Interest::WRITABLE, wait, |s| {
-                tls.conn.write_tls(&mut SockWriter(s))
+                tls.write_tls(&mut SockWriter(s))
             })
             .await
             .map_err(|e| blocked(e, TlsError::WantWrite))?;
@@ -171,7 +171,7 @@ impl TlsStream {
                 Plain::Truncated => return Err(TlsError::unexpected_eof()),
                 Plain::Empty => {}
             }
-            if self.tls.conn.wants_write() {
+            if self.tls.wants_write() {
                 self.flush(wait).await?;
             }
             self.fill(wait).await?;
