@@ -124,13 +124,13 @@ mod tests {
 
     /// Moves bytes between two memory-BIO sessions until both are done.
     fn handshake(c: &mut BioSession, s: &mut BioSession) -> (Option<TlsError>, Option<TlsError>) {
-        let (mut to_server, mut to_client) = (Vec::new(), Vec::new());
+        let mut to_client = Vec::new();
         let (mut ce, mut se) = (None, None);
         let fatal =
             |e: &Option<TlsError>| e.as_ref().is_some_and(|e| !matches!(e, TlsError::WantRead));
         for _ in 0..10 {
             let step = c.handshake(&to_client, false);
-            to_server = step.outgoing;
+            let to_server = step.outgoing;
             ce = step.failure;
             let step = s.handshake(&to_server, false);
             to_client = step.outgoing;
