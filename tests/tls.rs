@@ -424,3 +424,43 @@ async fn bad_input_is_a_python_exception_and_the_guest_goes_on() {
     );
     assert_eq!(out.expect("afterwards"), "ok TLSv1.3");
 }
+
+/// `http.server` behind TLS in a guest, fetched by a native client
+/// (CPython + OpenSSL) that verifies the guest's certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_server_behind_tls_in_a_guest() {
+    let p = pki();
+    let shared = std::env::temp_dir().join(format!("pysocket-tls-http-{}", std::process::id()));
+    std::fs::create_dir_all(&shared).unwrap();
+    let client = python_client(&[
+        "--port-file",
+        &shared.join("port").to_string_lossy(),
+        "--ca",
+        &p.arg("ca.pem"),
+        "--send",
+        "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n",
+    ]);
+    let g = tls_guest(
+        "tls_http_server.py",
+        &["/shared".into(), p.arg("server.pem"), p.arg("server.key")],
+    );
+    let g = PythonGuest {
+        config: g.config.dir(&shared, "/shared", true),
+        ..g
+    };
+    let out = run(g).await;
+    let client_out = finish_client(client).await;
+    let _ = std::fs::remove_dir_all(&shared);
+    out.assert_ok();
+    assert_eq!(out.expect("served"), "1");
+    assert_eq!(
+        value_of(&client_out, "version").as_deref(),
+        Some("TLSv1.3"),
+        "{client_out}"
+    );
+    assert!(
+        client_out.contains("HTTP/1.0 200 OK")
+            && client_out.ends_with("hello from a wasm guest over TLSv1.3\n"),
+        "{client_out}"
+    );
+}

@@ -77,16 +77,18 @@ impl TrustRoots {
     /// Loads everything now; the error names a CA file that cannot be read
     /// or holds no certificate.
     pub fn check(&self) -> Result<usize, String> {
-        self.certificates()
-            .map(|c| c.len())
-            .map_err(|e| e.to_string())
+        self.loaded().map(|c| c.len())
+    }
+
+    fn loaded(&self) -> Result<Arc<Vec<CertificateDer<'static>>>, String> {
+        self.loaded
+            .get_or_init(|| self.load().map(Arc::new))
+            .clone()
     }
 
     /// The root certificates (DER), loaded on first use.
     pub fn certificates(&self) -> TlsResult<Arc<Vec<CertificateDer<'static>>>> {
-        self.loaded
-            .get_or_init(|| self.load().map(Arc::new))
-            .clone()
+        self.loaded()
             .map_err(|e| TlsError::Net(crate::net::NetError::refused(libc::EIO, e)))
     }
 
@@ -106,7 +108,12 @@ impl TrustRoots {
 }
 
 fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    let text = std::fs::read(path).map_err(|e| format!("CA file {}: {e}", path.display()))?;
+    let text = std::fs::read(path).map_err(|e| {
+        let why = e
+            .raw_os_error()
+            .map_or_else(|| e.to_string(), crate::net::error::strerror);
+        format!("CA file {}: {why}", path.display())
+    })?;
     let certs = pem::certificates(&text).map_err(|e| format!("CA file {}: {e}", path.display()))?;
     if certs.is_empty() {
         return Err(format!(
