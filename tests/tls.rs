@@ -55,6 +55,7 @@ async fn client_tls13_with_alpn_against_openssl() {
     assert_eq!(out.expect("der_is_bytes"), "True");
     assert_eq!(out.expect("sslsocket"), "SSLSocket fileno_ok=True");
     assert_eq!(out.expect("echo_ok"), "True");
+    assert_eq!(out.expect("select_sees_buffered"), "True pending=90");
     let log = peer.finish();
     assert!(log.contains("ALPN h2 VERSION TLSv1.3"), "{log}");
 }

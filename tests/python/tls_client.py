@@ -29,3 +29,11 @@ with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
                 break
             received += part
         print(f"echo_ok={received == message}")
+        # Decrypted data the host holds counts as readable for select().
+        import select
+        s.sendall(b"y" * 100)
+        first = s.recv(10)
+        while s.pending() + len(first) < 100:
+            first += s.recv(10)  # until the whole record is in
+        readable, _, _ = select.select([s], [], [], 0)
+        print(f"select_sees_buffered={bool(readable)} pending={s.pending()}")

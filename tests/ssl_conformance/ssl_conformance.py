@@ -745,6 +745,43 @@ def _():
     server.close()
 
 
+@check("sock.nonblocking_write_retry")
+def _():
+    client, server = socket_pair()
+    client.setblocking(False)
+    server.setblocking(False)
+    block = b"w" * 65536
+    sent = 0
+    blocked = None
+    for _ in range(1000):  # fill the socket buffers until a write must wait
+        try:
+            sent += client.send(block)
+        except ssl.SSLWantWriteError as e:
+            blocked = e
+            break
+    ok(blocked is not None, "a write eventually wants to write")
+    eq(blocked.errno, ssl.SSL_ERROR_WANT_WRITE, "errno")
+    received = 0
+    total = sent + len(block)
+    done = False
+    for _ in range(10000):
+        try:
+            received += len(server.recv(65536))
+        except (ssl.SSLWantReadError, TimeoutError):
+            pass
+        if not done:
+            try:
+                eq(client.send(block), len(block), "the retried write completes")
+                done = True
+            except ssl.SSLWantWriteError:
+                pass
+        if done and received >= total:
+            break
+    eq((done, received), (True, total), "everything arrives once")
+    client.close()
+    server.close()
+
+
 @check("sock.pending")
 def _():
     client, server = socket_pair()
