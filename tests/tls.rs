@@ -421,8 +421,12 @@ async fn bad_input_is_a_python_exception_and_the_guest_goes_on() {
         "read_unknown_fd:OSError,handshake_plain_socket:OSError,write_non_byte_payload:ValueError,\
          decode_junk:SSLError,tlsv1_context:ValueError,cert_chain_junk:SSLError,\
          udp_wrap:NotImplementedError,sni_callback:NotImplementedError,attach_twice:OSError,\
-         bio_non_byte:ValueError"
+         bio_non_byte:ValueError,context_limit:OSError"
     );
+    // Contexts count against the socket limit (1024 by default); the
+    // guest holds one more of its own.
+    let held: usize = out.expect("contexts_held").parse().unwrap();
+    assert!((1000..1024).contains(&held), "{held}");
     assert_eq!(out.expect("afterwards"), "ok TLSv1.3");
 }
 

@@ -35,7 +35,7 @@ wasmtime::component::bindgen!({
         "pysocket:socket/tls.describe": trappable,
         "pysocket:socket/tls.peer-certificates": trappable,
         "pysocket:socket/tls.decode-certificate": trappable,
-        "pysocket:socket/tls.[constructor]context": trappable,
+        "pysocket:socket/tls.[static]context.create": trappable,
         "pysocket:socket/tls.[method]context.set-verify-mode": trappable,
         "pysocket:socket/tls.[method]context.set-check-hostname": trappable,
         "pysocket:socket/tls.[method]context.set-versions": trappable,

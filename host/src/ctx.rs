@@ -22,8 +22,11 @@ pub struct PysocketCtx {
     pins: HashMap<(Purpose, IpAddr), Vec<PortSet>>,
     /// TLS running on descriptors, by descriptor number.
     pub(crate) tls: TlsTable,
-    /// TLS contexts and memory-BIO sessions (WIT resources).
+    /// TLS contexts and memory-BIO sessions (WIT resources), and how many
+    /// of each the guest holds (each kind is limited like sockets).
     pub(crate) tls_resources: ResourceTable,
+    pub(crate) tls_contexts: usize,
+    pub(crate) tls_bio_sessions: usize,
     /// The roots `load_default_certs()` adds.
     pub(crate) trust_roots: Arc<TrustRoots>,
 }
@@ -38,6 +41,8 @@ impl PysocketCtx {
             pins: HashMap::new(),
             tls: TlsTable::default(),
             tls_resources: ResourceTable::new(),
+            tls_contexts: 0,
+            tls_bio_sessions: 0,
             trust_roots: TrustRoots::shared_default(),
         }
     }

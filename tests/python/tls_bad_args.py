@@ -41,6 +41,15 @@ raw.close()
 session = wtls.Session.open(ctx._ctx, False, "localhost")
 step = session.handshake("\u0100", False)
 results.append(f"bio_non_byte:{type(_ssl._exc(step.failure)).__name__}")
+held = []
+try:
+    while len(held) < 5000:
+        held.append(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    results.append("context_limit:no error")
+except OSError as e:
+    results.append(f"context_limit:{type(e).__name__}")
+print(f"contexts_held={len(held)}")
+held.clear()
 print("results=" + ",".join(results))
 with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
     with ctx.wrap_socket(raw, server_hostname="localhost") as s:

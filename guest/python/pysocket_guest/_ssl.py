@@ -623,8 +623,15 @@ class _SSLContext:
                 raise ValueError(f"invalid or unsupported protocol version {protocol} "
                                  "(pysocket's TLS speaks TLS 1.2 and 1.3 only)")
             raise ValueError(f"invalid or unsupported protocol version {protocol}")
+        error = None
+        try:
+            host_ctx = _wtls.Context.create()
+        except _Err as e:
+            error = e.value
+        if error is not None:
+            raise _exc(error)
         self = object.__new__(cls)
-        self._ctx = _wtls.Context()
+        self._ctx = host_ctx
         self._protocol = protocol
         self._options = _DEFAULT_OPTIONS
         self._verify_mode = CERT_NONE

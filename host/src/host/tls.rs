@@ -196,9 +196,29 @@ impl Host for PysocketImpl<'_> {
     }
 }
 
+/// EMFILE for a guest that holds as many TLS objects of a kind as it may
+/// have sockets.
+fn check_limit(held: usize, limit: usize, what: &str) -> R<()> {
+    if held >= limit {
+        return Err(crate::net::NetError::refused(
+            libc::EMFILE,
+            format!("Too many open TLS {what} (this guest may have {limit})"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 impl HostContext for PysocketImpl<'_> {
-    fn new(&mut self) -> wasmtime::Result<Resource<TlsContext>> {
-        Ok(self.ctx.tls_resources.push(TlsContext::new())?)
+    fn create(&mut self) -> R<Resource<TlsContext>> {
+        check_limit(
+            self.ctx.tls_contexts,
+            self.ctx.policy().max_sockets(),
+            "contexts",
+        )?;
+        let ctx = self.ctx.tls_resources.push(TlsContext::new())?;
+        self.ctx.tls_contexts += 1;
+        Ok(ctx)
     }
 
     fn set_verify_mode(
@@ -345,6 +365,7 @@ impl HostContext for PysocketImpl<'_> {
 
     fn drop(&mut self, ctx: Resource<TlsContext>) -> wasmtime::Result<()> {
         self.ctx.tls_resources.delete(ctx)?;
+        self.ctx.tls_contexts -= 1;
         Ok(())
     }
 }
@@ -356,12 +377,19 @@ impl HostSession for PysocketImpl<'_> {
         server_side: bool,
         server_hostname: Option<String>,
     ) -> R<Resource<BioSession>> {
+        check_limit(
+            self.ctx.tls_bio_sessions,
+            self.ctx.policy().max_sockets(),
+            "sessions",
+        )?;
         let tls = TlsConn::new(
             self.tls_context(&ctx)?,
             server_side,
             server_hostname.as_deref(),
         )?;
-        Ok(self.ctx.tls_resources.push(BioSession::new(tls))?)
+        let session = self.ctx.tls_resources.push(BioSession::new(tls))?;
+        self.ctx.tls_bio_sessions += 1;
+        Ok(session)
     }
 
     fn handshake(
@@ -439,6 +467,7 @@ impl HostSession for PysocketImpl<'_> {
 
     fn drop(&mut self, s: Resource<BioSession>) -> wasmtime::Result<()> {
         self.ctx.tls_resources.delete(s)?;
+        self.ctx.tls_bio_sessions -= 1;
         Ok(())
     }
 }
