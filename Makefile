@@ -55,12 +55,22 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
 demo: build
 	@bash examples/demo.sh
 
+# Third-party pure-Python packages the tests import in guests (PyPI, pinned).
+PYLIBS      := $(BUILD)/pylibs
+WEBSOCKETS  := 15.0.1
+
+$(PYLIBS)/.ok: $(VENV)/.ok
+	rm -rf $(PYLIBS)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --target $(PYLIBS) websockets==$(WEBSOCKETS)
+	touch $@
+
 # CPython 3.14's own test package, from Debian (see tests/cpython/fetch.py).
 $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok
+test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok $(PYLIBS)/.ok
+	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
 # CPython's socket-related tests in a guest, every test shown (make test runs

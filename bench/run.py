@@ -52,11 +52,17 @@ class Peer:
     """A bench-peer process; its stdout lines are read into a queue."""
 
     def __init__(self, mode: str, count: int):
-        args = [PEER, "--max-secs", str(RUN_TIMEOUT + 60), mode] + ([str(count)] if mode == "source" else [])
+        args = [PEER, "--max-secs", str(RUN_TIMEOUT + 60), mode] + ([str(count)] if mode in ("source", "tls-source") else [])
         self.proc = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.port = int(self.next_line(10))
+        self.tls_ca = None
+        if mode.startswith("tls-"):  # the peer's certificate follows, in PEM
+            lines = []
+            while not lines or not lines[-1].startswith("-----END"):
+                lines.append(self.next_line(10))
+            self.tls_ca = "\n".join(lines) + "\n"
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -101,8 +107,17 @@ def run_once(way: str, name: str, quick: bool) -> dict:
     peer = None
     try:
         peer = Peer(mode, sc.size(name, quick)) if mode else None
-        cmd = WAYS[way] + [SCRIPT, name, str(peer.port if peer else 0)] + (["--quick"] if quick else [])
-        result = cold_start(cmd, peer) if name == "coldstart" else timed_run(cmd)
+        env = None
+        if peer and peer.tls_ca:
+            env = dict(os.environ, **{sc.TLS_CA_ENV: peer.tls_ca})
+            if way == "pysocket":
+                cmd_way = WAYS[way] + ["--env", f"{sc.TLS_CA_ENV}={peer.tls_ca}"]
+            else:
+                cmd_way = WAYS[way]
+        else:
+            cmd_way = WAYS[way]
+        cmd = cmd_way + [SCRIPT, name, str(peer.port if peer else 0)] + (["--quick"] if quick else [])
+        result = cold_start(cmd, peer) if name == "coldstart" else timed_run(cmd, env)
     except (OSError, RuntimeError) as e:
         result = {"error": f"harness: {e}"}
     finally:
@@ -112,10 +127,10 @@ def run_once(way: str, name: str, quick: bool) -> dict:
     return result
 
 
-def timed_run(cmd: list[str]) -> dict:
+def timed_run(cmd: list[str], env: dict | None = None) -> dict:
     """Runs a scenario that times itself; its last JSON line has the value."""
     try:
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         return {"error": f"no result within {RUN_TIMEOUT} s"}
     out = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
@@ -146,6 +161,12 @@ def cold_start(cmd: list[str], peer: Peer) -> dict:
     return result
 
 
+def ways_for(name: str) -> list[str]:
+    """The ways a scenario runs: TLS needs `ssl`, which the stock component
+    does not have (CPython's `_ssl` is not built for WASI)."""
+    return [w for w in WAYS if not (name.startswith("tls-") and w == "stock")]
+
+
 def summarize(runs: list[dict]) -> dict:
     values = [r["value"] for r in runs if "value" in r]
     errors = [r["error"] for r in runs if "error" in r]
@@ -162,6 +183,8 @@ def fmt(x: float) -> str:
 
 
 def cell(s: dict) -> str:
+    if s["runs"] == 0:
+        return "n/a (no `ssl`)"
     if "median" not in s:
         return f"failed: {s['error']}"
     text = f"**{fmt(s['median'])}** ({fmt(s['min'])}–{fmt(s['max'])})"
@@ -259,7 +282,11 @@ def write_report(results: dict, args, wall: float, chart_note: str) -> None:
         "64-byte `sendto` + `recvfrom` against a UDP echo; **getaddrinfo** `getaddrinfo('localhost', port)`; "
         "**socket-create** `socket()` + `close()`; **coldstart** from spawning the process until the peer receives the "
         f"script's first byte (measured by the harness); **asyncio-echo** {sc.ASYNCIO_CONNS} concurrent asyncio streams "
-        "doing 64-byte round trips, total messages per second once all are connected.",
+        "doing 64-byte round trips, total messages per second once all are connected; "
+        "**tls-handshake** TCP connect + full TLS 1.3 handshake (certificate verified) + close with "
+        "`SSLContext.wrap_socket`, against a rustls server (bench-peer, ECDSA P-256 certificate); **tls-bulk-send** / "
+        "**tls-bulk-recv** 64 KiB `sendall`s / `recv_into` over TLS 1.3 to / from the same server, handshake excluded. "
+        "Native CPython does its TLS with OpenSSL, pysocket with rustls in the host; the stock component has no `ssl`.",
         "* MB = 10^6 bytes.",
         "",
         "## Machine",
@@ -308,7 +335,7 @@ def main() -> int:
     results = {n: {w: [] for w in WAYS} for n in names}
     for name in names:
         for rep in range(args.reps):
-            for way in WAYS:
+            for way in ways_for(name):
                 r = run_once(way, name, args.quick)
                 results[name][way].append(r)
                 shown = fmt(r["value"]) + " " + sc.SCENARIOS[name][1] if "value" in r else "FAILED: " + r["error"]

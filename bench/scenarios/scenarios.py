@@ -10,6 +10,9 @@ the port of bench-peer (bench/peer) on 127.0.0.1, in the mode SCENARIOS
 names. Only TCP and UDP over 127.0.0.1 are used, which the stock path has
 too. Every socket has a timeout, so no wait is unbounded.
 
+The `tls-*` scenarios verify bench-peer's certificate (PEM in the
+environment variable BENCH_TLS_CA) for `localhost` and use TLS 1.3.
+
 `coldstart` is timed from outside (bench/run.py): it connects and sends one
 byte as soon as it can, and prints nothing.
 """
@@ -33,7 +36,13 @@ SCENARIOS = {
     "socket-create": (None, "sockets/s", "higher", 20_000, 2_000),
     "coldstart": ("first-byte", "ms", "lower", 1, 1),
     "asyncio-echo": ("echo", "msgs/s", "higher", 200, 20),  # per connection
+    "tls-handshake": ("tls-handshake", "handshakes/s", "higher", 1_000, 100),
+    "tls-bulk-send": ("tls-sink", "MB/s", "higher", 1024 * MiB, 16 * MiB),
+    "tls-bulk-recv": ("tls-source", "MB/s", "higher", 1024 * MiB, 16 * MiB),
 }
+# TLS scenarios need `ssl`, which the stock component lacks (no _ssl). Their
+# peer's self-signed certificate arrives in PEM in this environment variable.
+TLS_CA_ENV = "BENCH_TLS_CA"
 ASYNCIO_CONNS = 100
 ASYNCIO_TIMEOUT = 20.0  # seconds for the whole asyncio scenario
 CHUNK = 64 * 1024
@@ -185,6 +194,63 @@ def asyncio_echo(port: int, per_conn: int) -> tuple[float, float]:
     except TimeoutError:
         raise TimeoutError(f"stalled: {done} of {total} messages echoed in {ASYNCIO_TIMEOUT:.0f} s") from None
     return ASYNCIO_CONNS * per_conn / dt, dt
+
+
+def tls_context():
+    import os
+    import ssl
+
+    return ssl.create_default_context(cadata=os.environ[TLS_CA_ENV])
+
+
+def tls_connect(ctx, port: int):
+    return ctx.wrap_socket(tcp(port), server_hostname="localhost")
+
+
+def tls_handshake(port: int, n: int) -> tuple[float, float]:
+    """TCP connect + full TLS 1.3 handshake (ECDHE, ECDSA P-256, certificate
+    verified) + close against `tls-handshake`: handshakes per second."""
+    ctx = tls_context()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        with tls_connect(ctx, port) as s:
+            if s.version() != "TLSv1.3":
+                raise ValueError(f"negotiated {s.version()}")
+    dt = time.perf_counter() - t0
+    return n / dt, dt
+
+
+def tls_bulk_send(port: int, total: int) -> tuple[float, float]:
+    """`total` bytes over TLS in 64 KiB `sendall`s to `tls-sink`, until it
+    acknowledges the count (handshake excluded)."""
+    chunk = b"\x5a" * CHUNK
+    with tls_connect(tls_context(), port) as s:
+        t0 = time.perf_counter()
+        s.sendall(total.to_bytes(8, "big"))
+        for _ in range(total // CHUNK):
+            s.sendall(chunk)
+        reply = b""
+        while part := s.recv(64):
+            reply += part
+        dt = time.perf_counter() - t0
+    if int(reply or b"-1") != total:
+        raise ValueError(f"sink counted {reply!r}, sent {total}")
+    return total / dt / 1e6, dt
+
+
+def tls_bulk_recv(port: int, total: int) -> tuple[float, float]:
+    """`total` bytes over TLS from `tls-source`, recv_into a preallocated
+    64 KiB bytearray until close_notify (handshake excluded)."""
+    buf = bytearray(CHUNK)
+    got = 0
+    with tls_connect(tls_context(), port) as s:
+        t0 = time.perf_counter()
+        while n := s.recv_into(buf):
+            got += n
+        dt = time.perf_counter() - t0
+    if got != total:
+        raise ValueError(f"received {got} of {total} bytes")
+    return total / dt / 1e6, dt
 
 
 def coldstart(port: int, _n: int) -> None:

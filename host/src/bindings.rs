@@ -4,7 +4,8 @@
 //! Functions that can wait (connect, accept, the recv/send families, poll,
 //! name lookups) are `async` on the host: to the guest they block, but only
 //! the calling guest's store is suspended while the executor serves others.
-//! Every import is `trappable` so a host bug can trap, while ordinary failures travel as [`crate::SocketError`] and reach
+//! The TLS functions that only compute (contexts, memory-BIO sessions,
+//! certificate decoding) are synchronous. Every import is `trappable` so a host bug can trap, while ordinary failures travel as [`crate::SocketError`] and reach
 //! the guest as a Python exception.
 
 wasmtime::component::bindgen!({
@@ -29,7 +30,40 @@ wasmtime::component::bindgen!({
         "pysocket:socket/resolve.getservbyport": trappable,
         "pysocket:socket/resolve.getprotobyname": trappable,
         "pysocket:socket/resolve.if-nameindex": trappable,
+        "pysocket:socket/tls.attach": trappable,
+        "pysocket:socket/tls.pending": trappable,
+        "pysocket:socket/tls.describe": trappable,
+        "pysocket:socket/tls.peer-certificates": trappable,
+        "pysocket:socket/tls.decode-certificate": trappable,
+        "pysocket:socket/tls.[static]context.create": trappable,
+        "pysocket:socket/tls.[method]context.set-verify-mode": trappable,
+        "pysocket:socket/tls.[method]context.set-check-hostname": trappable,
+        "pysocket:socket/tls.[method]context.set-versions": trappable,
+        "pysocket:socket/tls.[method]context.set-alpn-protocols": trappable,
+        "pysocket:socket/tls.[method]context.set-ciphers": trappable,
+        "pysocket:socket/tls.[method]context.ciphers": trappable,
+        "pysocket:socket/tls.[method]context.set-num-tickets": trappable,
+        "pysocket:socket/tls.[method]context.set-server-cipher-preference": trappable,
+        "pysocket:socket/tls.[method]context.add-trust-pem": trappable,
+        "pysocket:socket/tls.[method]context.add-trust-der": trappable,
+        "pysocket:socket/tls.[method]context.load-default-roots": trappable,
+        "pysocket:socket/tls.[method]context.trust-anchors": trappable,
+        "pysocket:socket/tls.[method]context.load-cert-chain": trappable,
+        "pysocket:socket/tls.[drop]context": trappable,
+        "pysocket:socket/tls.[static]session.open": trappable,
+        "pysocket:socket/tls.[method]session.handshake": trappable,
+        "pysocket:socket/tls.[method]session.read": trappable,
+        "pysocket:socket/tls.[method]session.write": trappable,
+        "pysocket:socket/tls.[method]session.unwrap": trappable,
+        "pysocket:socket/tls.[method]session.pending": trappable,
+        "pysocket:socket/tls.[method]session.describe": trappable,
+        "pysocket:socket/tls.[method]session.peer-certificates": trappable,
+        "pysocket:socket/tls.[drop]session": trappable,
         default: async | trappable,
+    },
+    with: {
+        "pysocket:socket/tls.context": crate::tls::TlsContext,
+        "pysocket:socket/tls.session": crate::tls::bio::BioSession,
     },
     exports: { default: async },
     // The Python component imports `exit-with-code` for `os._exit(n)`;
@@ -39,6 +73,7 @@ wasmtime::component::bindgen!({
     },
     trappable_error_type: {
         "pysocket:socket/types.error" => crate::SocketError,
+        "pysocket:socket/tls.tls-error" => crate::host::tls::TlsFailure,
     },
 });
 

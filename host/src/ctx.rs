@@ -4,13 +4,15 @@
 use crate::bindings;
 use crate::net::FdTable;
 use crate::policy::{Policy, PortSet, Purpose};
+use crate::tls::{TlsTable, TrustRoots};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use wasmtime::component::{HasData, Linker};
+use wasmtime::component::{HasData, Linker, ResourceTable};
 
-/// The sockets, policy and pinned addresses of one guest. Dropping it
-/// closes every socket the guest still has.
+/// The sockets, TLS sessions, policy and pinned addresses of one guest.
+/// Dropping it closes every socket and ends every TLS session the guest
+/// still has.
 #[derive(Debug)]
 pub struct PysocketCtx {
     pub(crate) fds: FdTable,
@@ -18,16 +20,42 @@ pub struct PysocketCtx {
     /// Addresses that a name allowed by a rule resolved to, with that
     /// rule's ports ("resolve and pin").
     pins: HashMap<(Purpose, IpAddr), Vec<PortSet>>,
+    /// TLS running on descriptors, by descriptor number.
+    pub(crate) tls: TlsTable,
+    /// TLS contexts and memory-BIO sessions (WIT resources), and how many
+    /// of each the guest holds (each kind is limited like sockets).
+    pub(crate) tls_resources: ResourceTable,
+    pub(crate) tls_contexts: usize,
+    pub(crate) tls_bio_sessions: usize,
+    /// The roots `load_default_certs()` adds.
+    pub(crate) trust_roots: Arc<TrustRoots>,
 }
 
 impl PysocketCtx {
-    /// A context under `policy`.
+    /// A context under `policy`, with the default trust roots (the host's
+    /// system trust store, see [`TrustRoots`]).
     pub fn new(policy: Arc<Policy>) -> Self {
         PysocketCtx {
             fds: FdTable::new(policy.max_sockets()),
             policy,
             pins: HashMap::new(),
+            tls: TlsTable::default(),
+            tls_resources: ResourceTable::new(),
+            tls_contexts: 0,
+            tls_bio_sessions: 0,
+            trust_roots: TrustRoots::shared_default(),
         }
+    }
+
+    /// Uses these trust roots for `load_default_certs()`.
+    pub fn with_trust_roots(mut self, roots: Arc<TrustRoots>) -> Self {
+        self.trust_roots = roots;
+        self
+    }
+
+    /// How many descriptors have TLS running on them.
+    pub fn tls_sessions(&self) -> usize {
+        self.tls.len()
     }
 
     pub fn builder() -> PysocketCtxBuilder {
@@ -71,6 +99,7 @@ impl PysocketCtx {
 #[derive(Debug, Default)]
 pub struct PysocketCtxBuilder {
     policy: Option<Arc<Policy>>,
+    trust_roots: Option<Arc<TrustRoots>>,
 }
 
 impl PysocketCtxBuilder {
@@ -80,8 +109,20 @@ impl PysocketCtxBuilder {
         self
     }
 
+    /// The trust roots the guest's `load_default_certs()` adds (default:
+    /// the host's system trust store; see [`TrustRoots`] for CA files and
+    /// leaving the system store out).
+    pub fn trust_roots(mut self, roots: impl Into<Arc<TrustRoots>>) -> Self {
+        self.trust_roots = Some(roots.into());
+        self
+    }
+
     pub fn build(self) -> PysocketCtx {
-        PysocketCtx::new(self.policy.unwrap_or_default())
+        let ctx = PysocketCtx::new(self.policy.unwrap_or_default());
+        match self.trust_roots {
+            Some(roots) => ctx.with_trust_roots(roots),
+            None => ctx,
+        }
     }
 }
 
@@ -109,5 +150,6 @@ pub fn add_to_linker<T: PysocketView + 'static>(linker: &mut Linker<T>) -> wasmt
     bindings::socket::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
     bindings::resolve::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
     bindings::poll::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
+    bindings::tls::add_to_linker::<T, HasPysocket>(linker, T::pysocket)?;
     Ok(())
 }

@@ -13,6 +13,8 @@
 //!   policy and delegates to [`net`].
 //! - [`net`]: the socket core. It knows nothing of WIT: descriptors, CPython's
 //!   timeout model (`sock_call`), addresses, options, name lookups, poll.
+//! - [`tls`]: the TLS core behind `ssl` (rustls): contexts, TLS on a
+//!   descriptor, memory-BIO sessions, certificates; WIT-free like `net`.
 //! - [`policy`]: deny-by-default network rules ([`Policy`], built with
 //!   [`PolicyBuilder`]).
 //! - [`runtime`]: engine configuration (async, epoch yielding), the
@@ -28,9 +30,11 @@ pub mod host;
 pub mod net;
 pub mod policy;
 pub mod runtime;
+pub mod tls;
 
 pub use ctx::{
     add_to_linker, HasPysocket, PysocketCtx, PysocketCtxBuilder, PysocketImpl, PysocketView,
 };
 pub use error::SocketError;
 pub use policy::{Policy, PolicyBuilder};
+pub use tls::TrustRoots;

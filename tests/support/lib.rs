@@ -4,6 +4,8 @@
 //! The guests are real: pysocket's prebuilt Python component (built by
 //! `make build` into `build/`), run by the real host with real sockets.
 
+pub mod tls;
+
 use pysocket_host::policy::PolicyBuilder;
 use pysocket_host::runtime::{new_engine, EpochTicker, GuestConfig, PythonGuest, PythonRuntime};
 use socket2::{Domain, Socket, Type};

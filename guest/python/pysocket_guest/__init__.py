@@ -1,4 +1,4 @@
-"""pysocket's guest side for Python: drop-in ``_socket`` and ``select`` modules.
+"""pysocket's guest side for Python: drop-in ``_socket``, ``select`` and ``_ssl`` modules.
 
 CPython's built-in ``_socket`` and ``select`` are replaced by Python modules
 that call the host through the ``pysocket:socket`` WIT imports (see
@@ -14,17 +14,18 @@ __all__ = ['install']
 
 
 def install():
-    """Put the drop-ins in ``sys.modules['_socket']`` and ``sys.modules['select']``.
+    """Put the drop-ins in ``sys.modules['_socket']``, ``['select']`` and ``['_ssl']``.
 
     Raises RuntimeError if ``socket`` or ``selectors`` was already imported
     with the built-in modules: those would go on using them. Calling it again
     after it succeeded does nothing.
     """
     import sys
-    from . import _socket, select
+    from . import _socket, _ssl, select
 
     for name, attribute, ours in (('socket', '_socket', _socket),
-                                  ('selectors', 'select', select)):
+                                  ('selectors', 'select', select),
+                                  ('ssl', '_ssl', _ssl)):
         module = sys.modules.get(name)
         if module is not None and getattr(module, attribute, ours) is not ours:
             raise RuntimeError(
@@ -32,6 +33,7 @@ def install():
                 f"{name!r} already holds the built-in {attribute!r} module")
     sys.modules['_socket'] = _socket
     sys.modules['select'] = select
+    sys.modules['_ssl'] = _ssl
     _fit_inheritance()
     if not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _PatchOnImport())

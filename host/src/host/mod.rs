@@ -5,6 +5,9 @@ mod address;
 mod poll;
 mod resolve;
 mod socket;
+pub mod tls;
+
+pub(crate) use socket::payload_bytes;
 
 use crate::bindings::types;
 use crate::{PysocketImpl, SocketError};

@@ -343,6 +343,8 @@ impl Host for PysocketImpl<'_> {
 
     fn close(&mut self, fd: u32) -> R<()> {
         self.ctx.fds.remove(fd)?;
+        // A TLS session on the descriptor ends with it.
+        self.ctx.tls.remove(fd);
         Ok(())
     }
 
@@ -382,7 +384,7 @@ impl Host for PysocketImpl<'_> {
 
 /// The bytes of a `payload` (see `types.wit`): one byte per character.
 /// ASCII, the common case, is taken over without a copy.
-fn payload_bytes(data: String) -> R<Vec<u8>> {
+pub(crate) fn payload_bytes(data: String) -> R<Vec<u8>> {
     if data.is_ascii() {
         return Ok(data.into_bytes());
     }

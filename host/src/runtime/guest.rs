@@ -1,6 +1,7 @@
 //! The store data of one guest and how it is set up.
 
 use crate::policy::Policy;
+use crate::tls::TrustRoots;
 use crate::{PysocketCtx, PysocketImpl, PysocketView};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,6 +112,9 @@ pub struct GuestConfig {
     pub max_memory: Option<usize>,
     /// What `wasi:cli/environment.initial-cwd` reports (a guest path).
     pub cwd: Option<String>,
+    /// The trust roots the guest's `load_default_certs()` adds (none: the
+    /// host's system trust store, shared by every guest).
+    pub trust_roots: Option<Arc<TrustRoots>>,
 }
 
 /// What can be read of a guest after its run: its output (with
@@ -202,7 +206,11 @@ impl GuestConfig {
         captured.memory.limit = self.max_memory;
         let state = GuestState {
             wasi: wasi.build(),
-            pysocket: PysocketCtx::new(self.policy.clone()),
+            pysocket: PysocketCtx::new(self.policy.clone()).with_trust_roots(
+                self.trust_roots
+                    .clone()
+                    .unwrap_or_else(TrustRoots::shared_default),
+            ),
             table: ResourceTable::new(),
             memory: captured.memory.clone(),
         };

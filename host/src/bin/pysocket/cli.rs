@@ -145,6 +145,17 @@ pub struct GuestOptions {
     #[arg(long, value_name = "FILE", help_heading = "Network")]
     pub hosts: Option<PathBuf>,
 
+    /// Also trust the certificates of this PEM file when a guest loads the
+    /// default roots (ssl's load_default_certs, create_default_context);
+    /// repeatable.
+    #[arg(long, value_name = "PEM", help_heading = "TLS")]
+    pub ca_file: Vec<PathBuf>,
+
+    /// Leave the host's system trust store out of the default roots (then
+    /// only --ca-file counts).
+    #[arg(long, help_heading = "TLS")]
+    pub no_system_roots: bool,
+
     /// Also grant the stock wasi:sockets, unrestricted (for comparing with
     /// the stock path; not policy-checked).
     #[arg(long, help_heading = "Network")]

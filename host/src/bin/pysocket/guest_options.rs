@@ -6,6 +6,7 @@ use crate::failure::Failure;
 use pysocket_host::net::HostsTable;
 use pysocket_host::policy::PolicyBuilder;
 use pysocket_host::runtime::{GuestConfig, SharedDir};
+use pysocket_host::TrustRoots;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -32,8 +33,20 @@ pub fn guest_config(o: &GuestOptions) -> Result<GuestConfig, Failure> {
     if let Some(file) = &o.hosts {
         policy = policy.hosts_table(HostsTable::read(file).map_err(Failure::usage)?);
     }
+    let mut trust = TrustRoots::new();
+    for file in &o.ca_file {
+        trust = trust.ca_file(file.clone());
+    }
+    if o.no_system_roots {
+        trust = trust.without_system_roots();
+    }
+    if !o.ca_file.is_empty() {
+        // A missing or empty CA file is reported now, not in the guest.
+        trust.check().map_err(Failure::usage)?;
+    }
     let mut config = GuestConfig {
         policy: Arc::new(policy.build()),
+        trust_roots: Some(Arc::new(trust)),
         wasi_sockets: o.wasi_sockets,
         max_memory: o.max_memory.map(|mib| mib << 20),
         ..GuestConfig::default()
