@@ -3,6 +3,7 @@
 //! compared check by check, with the known differences listed in
 //! `tests/ssl_conformance/known_differences.txt`.
 
+use pysocket_host::runtime::Program;
 use pysocket_tests::tls::pki;
 use pysocket_tests::*;
 use std::collections::BTreeMap;
@@ -62,7 +63,7 @@ async fn ssl_conformance_matches_native_cpython() {
     );
 
     let mut g = guest("tls_client.py", &[], loopback_policy());
-    g.script = script;
+    g.program = Program::Script(script);
     g.args = vec!["--pki".into(), pki_dir.clone()];
     g.config = g.config.dir(&pki().dir, &pki_dir, false);
     let out = run(g).await;

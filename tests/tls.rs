@@ -3,7 +3,7 @@
 //! OpenSSL (`tests/tls_peers/peer.py`). Certificates are made at test time
 //! (`support::tls::pki`).
 
-use pysocket_host::runtime::PythonGuest;
+use pysocket_host::runtime::{Program, PythonGuest};
 use pysocket_host::TrustRoots;
 use pysocket_tests::tls::*;
 use pysocket_tests::*;
@@ -102,7 +102,7 @@ async fn http_client_against_openssl_s_server() {
     )
     .unwrap();
     let mut g = tls_guest("tls_client.py", &[]);
-    g.script = script.clone();
+    g.program = Program::Script(script.clone());
     g.args = vec![server.port.to_string(), p.arg("ca.pem")];
     g.config = g.config.dir(
         std::env::temp_dir(),

@@ -131,9 +131,11 @@ def listed_reason(test, rules):
         if pattern.startswith("subclass:"):
             module_name, _, class_name = pattern[len("subclass:"):].rpartition(".")
             module = sys.modules.get(f"test.{module_name}")
+            if module is None:
+                continue  # not run now, so none of its tests is here
             base = getattr(module, class_name, None)
             if base is None:
-                raise SystemExit(f"reviewed list: no class {pattern[9:]} (is the module loaded?)")
+                raise SystemExit(f"reviewed list: test.{module_name} has no class {class_name}")
             if isinstance(test, base):
                 return reason
         elif fnmatch.fnmatchcase(test_id, pattern):
