@@ -38,6 +38,11 @@ a platform it knows:
   build, which ``test.support.check_sanitizer`` feeds to ``shlex.split``;
   the runner closes the quote.
 
+A test that fails is run once more on its own, as regrtest's ``--rerun``
+does; one that passes then counts as passed and is named in a
+``PASSED ON RERUN`` line (CPython's tests that pick a free port and bind it
+later race other processes on a busy machine).
+
 The reviewed list (``skips.txt``) names tests the runner does not run, each
 under a section that says why (a WASI guest has no threads, no fork, no
 signals...). ``--check-list`` runs the listed tests too and reports any
@@ -149,6 +154,7 @@ class Counts:
     def __init__(self):
         self.passed = self.failed = self.skipped = self.listed = 0
         self.listed_passing = []
+        self.passed_on_rerun = []
         self.by_reason = {}  # reviewed-list tag -> tests not run for it
 
     def add(self, other):
@@ -157,6 +163,7 @@ class Counts:
         self.skipped += other.skipped
         self.listed += other.listed
         self.listed_passing += other.listed_passing
+        self.passed_on_rerun += other.passed_on_rerun
         for reason, count in other.by_reason.items():
             self.by_reason[reason] = self.by_reason.get(reason, 0) + count
 
@@ -174,6 +181,7 @@ class Result(unittest.TestResult):
         self.verbose = verbose
         self.listed = listed  # {test id: reason} of listed tests run by --check-list
         self.started = 0.0
+        self.failures_of = {}  # unlisted test -> how many failures it counted
 
     def startTest(self, test):
         super().startTest(test)
@@ -218,6 +226,7 @@ class Result(unittest.TestResult):
             self._done(test, f"{word} (listed)")
             return
         self.counts.failed += 1
+        self.failures_of[test] = self.failures_of.get(test, 0) + 1
         self._done(test, word)
         text = "".join(traceback.format_exception(*err))
         print(f"{word}: {shown}\n" + "".join(f"    {line}\n" for line in text.splitlines()),
@@ -260,6 +269,22 @@ def import_module(support, name):
     return module
 
 
+def rerun_failures(result, counts, verbose):
+    """Runs each failed test once more on its own, as regrtest's ``--rerun``
+    does: one that passes then counts as passed and is reported by name.
+    Some of CPython's tests race other processes for a port
+    (``find_unused_port`` closes the port before the test binds it), which
+    a busy machine can lose."""
+    for test, failures in list(result.failures_of.items()):
+        again = Result(Counts(), verbose, {})
+        unittest.TestSuite([test]).run(again)  # with its class fixtures
+        if again.counts.failed == 0 and again.counts.passed == 1:
+            counts.failed -= failures
+            counts.passed += 1
+            counts.passed_on_rerun.append(short_id(test))
+            print(f"PASSED ON RERUN: {short_id(test)}", flush=True)
+
+
 def run_module(support, name, rules, verbose, check_list, match):
     counts = Counts()
     try:
@@ -292,6 +317,7 @@ def run_module(support, name, rules, verbose, check_list, match):
     result = Result(counts, verbose, listed)
     unittest.registerResult(result)
     to_run.run(result)
+    rerun_failures(result, counts, verbose)
     for loader_error in getattr(unittest.defaultTestLoader, "errors", [])[:]:
         counts.failed += 1
         print(f"LOAD ERROR in {name}:\n{loader_error}", flush=True)
@@ -335,6 +361,7 @@ def main():
     print(f"failed={total.failed}")
     print(f"skipped={total.skipped}")
     print(f"listed_passing={len(total.listed_passing)}")
+    print(f"passed_on_rerun={len(total.passed_on_rerun)}")
     return 1 if total.failed else 0
 
 
