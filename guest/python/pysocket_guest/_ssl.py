@@ -245,11 +245,11 @@ def _exc(error, operation='read'):
     timeout names the TLS operation, as ``_ssl.c`` does."""
     kind = error.__class__
     if kind is _T_NET:
-        from . import _socket
+        from . import _socket_errors
         inner = error.value
-        if inner.__class__ is _socket._E_Timeout:
+        if inner.__class__ is _socket_errors._E_Timeout:
             return TimeoutError(f"The {operation} operation timed out")
-        return _socket._exc(inner)
+        return _socket_errors._exc(inner)
     if kind is _T_WANT_READ:
         return _ssl_error(SSLWantReadError, SSL_ERROR_WANT_READ,
                           "The operation did not complete (read)")

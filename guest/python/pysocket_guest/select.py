@@ -21,13 +21,16 @@ Any other number is ``OSError(EBADF)`` from ``select()`` and ``POLLNVAL``
 from ``poll()``, as the system calls report a bad descriptor.
 """
 
-from time import monotonic_ns as _monotonic_ns
-
+from componentize_py_types import Err as _Err
 from wit_world.imports import poll as _wpoll
 
-from ._socket import (
-    _Err, _as_int, _as_unsigned, _errno, _exc, _os, _to_ns, _warn,
-)
+import errno as _errno
+import os as _os
+from _warnings import warn as _warn
+from time import monotonic_ns as _monotonic_ns
+
+from ._socket_args import _as_int, _as_unsigned, _to_ns
+from ._socket_errors import _exc
 
 error = OSError
 
