@@ -42,6 +42,7 @@ type and the module functions that make or take sockets (``socketpair``,
 
 from componentize_py_types import Err as _Err
 from wit_world.imports import socket as _wsock
+import _pysocket_core as _core
 import errno as _errno
 from _warnings import warn as _warn
 from operator import index as _index
@@ -52,7 +53,7 @@ from ._socket_errors import (
 )
 from ._socket_args import (
     _INT_MAX, _MISSING, _SOCKLEN_LIMIT, _U32_MAX, _arg_i, _as_int, _as_long, _as_ssize,
-    _bufsize, _bytes_arg, _payload, _seconds, _timeout_arg, _writable,
+    _bufsize, _bytes_arg, _data_arg, _seconds, _timeout_arg, _writable,
 )
 from ._socket_addresses import _sockaddr, _sockaddr_out
 from ._socket_ancillary import _AncillaryItem, _ancillary, _ancillary_arg, _buffers_arg
@@ -525,7 +526,7 @@ Receive up to buffersize bytes from the socket."""
         if not bufsize:
             return b''  # CPython makes no call for 0 bytes
         try:
-            return _wsock.recv(self._fd, bufsize, flags)
+            return _core.recv(self._fd, bufsize, flags)
         except _Err as e:
             error = e.value
         raise _exc(error)
@@ -550,12 +551,10 @@ a new string."""
                 return 0
             error = None
             try:
-                data = _wsock.recv(self._fd, nbytes, flags)
+                return _core.recv_into(self._fd, target, nbytes, flags)
             except _Err as e:
                 error = e.value
-            if error is not None:
-                raise _exc(error)
-            return _store(target, data, nbytes)
+            raise _exc(error)
         finally:
             if view is not None:
                 view.release()
@@ -681,11 +680,11 @@ non-ancillary data into a series of buffers."""
 
 Send a data string to the socket.  Return the number of bytes sent;
 this may be less than len(data) if the network is busy."""
-        data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
+            _data_arg(data)  # CPython checks the data first
             flags = _as_int(flags)
         try:
-            return _wsock.send(self._fd, data, flags)
+            return _core.send(self._fd, data, flags)
         except _Err as e:
             error = e.value
         raise _exc(error)
@@ -696,12 +695,12 @@ this may be less than len(data) if the network is busy."""
 Send a data string to the socket.  This calls send() repeatedly until
 all data is sent.  If an error occurs, it's impossible to tell how much
 data has been sent."""
-        data = _payload(data)
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
+            _data_arg(data)  # CPython checks the data first
             flags = _as_int(flags)
         error = None
         try:
-            _wsock.sendall(self._fd, data, flags)
+            _core.sendall(self._fd, data, flags)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -719,12 +718,13 @@ Like send(data, flags) but allows specifying the destination address."""
             data, flags, address = args
         else:
             raise TypeError(f"sendto() takes 2 or 3 arguments ({count} given)")
-        data = _payload(data)
+        if data.__class__ is not bytes:
+            _data_arg(data)  # CPython checks the data first
         if flags.__class__ is not int or not -0x80000000 <= flags <= 0x7FFFFFFF:
             flags = _arg_i(flags)
         address = _sockaddr(self._family, address, "sendto")
         try:
-            return _wsock.sendto(self._fd, data, flags, address)
+            return _core.sendto(self._fd, data, flags, address)
         except _Err as e:
             error = e.value
         raise _exc(error)
@@ -741,7 +741,7 @@ non-ancillary data from a series of buffers.  ancdata is an iterable of
         ancdata = _ancillary_arg(ancdata)
         flags = _as_int(flags)
         try:
-            return _wsock.sendmsg(self._fd, buffers, ancdata, flags, address)
+            return _core.sendmsg(self._fd, buffers, ancdata, flags, address)
         except _Err as e:
             error = e.value
         raise _exc(error)
@@ -776,7 +776,7 @@ operation socket. (A sendmsg() with SOL_ALG control messages.)"""
                 SOL_ALG, ALG_SET_AEAD_ASSOCLEN, assoclen.to_bytes(4, 'little')))
         buffers = [] if msg is None else _buffers_arg(msg)
         try:
-            return _wsock.sendmsg(self._fd, buffers, ancdata, flags, None)
+            return _core.sendmsg(self._fd, buffers, ancdata, flags, None)
         except _Err as e:
             error = e.value
         raise _exc(error)

@@ -7,7 +7,7 @@ from wit_world.imports import socket as _wsock
 
 from ._socket_constants import MSG_CTRUNC, SCM_RIGHTS, SOL_SOCKET
 from ._socket_errors import _exc
-from ._socket_args import _SOCKLEN_LIMIT, _arg_i, _bytes_arg, _payload
+from ._socket_args import _SOCKLEN_LIMIT, _arg_i, _bytes_arg, _data_arg
 
 _AncillaryItem = _wsock.AncillaryItem
 _CMSG_HDR = 16               # sizeof(struct cmsghdr) on x86-64; CMSG_ALIGN is 8
@@ -104,11 +104,11 @@ def _ancillary_arg(ancdata):
 
 
 def _buffers_arg(buffers):
-    """sendmsg()'s buffers: an iterable of bytes-like objects, as payloads."""
+    """sendmsg()'s buffers: an iterable of bytes-like objects, as a list."""
     try:
         items = iter(buffers)
     except TypeError:
         items = None
     if items is None:
         raise TypeError("sendmsg() argument 1 must be an iterable")
-    return [_payload(item) for item in list(items)]
+    return [_data_arg(item) for item in list(items)]

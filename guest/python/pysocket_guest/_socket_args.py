@@ -95,16 +95,26 @@ def _bytes_arg(data):
         return view.tobytes()
 
 
-def _payload(data):
-    """A ``y*`` (bytes-like) argument as the WIT ``payload``: a str with one
-    character per byte (see ``types.wit`` for why it is not ``list<u8>``)."""
+def _data_arg(data):
+    """A ``y*`` (bytes-like) argument checked as CPython checks it, returned
+    unchanged: the native core lends its buffer to the host (no copy).
+
+    Raises CPython's errors: TypeError for an object without the buffer
+    protocol, BufferError for a buffer that is not C-contiguous.
+    """
+    kind = data.__class__
+    if kind is bytes or kind is bytearray:
+        return data
     try:
-        return str(data, 'latin-1')
+        view = memoryview(data)
     except TypeError:
-        pass
-    # Not a buffer (or not a contiguous one): CPython's exact error, raised
-    # outside the handler so that nothing is chained to it.
-    return str(_bytes_arg(data), 'latin-1')
+        view = None
+    if view is None:
+        raise TypeError(f"a bytes-like object is required, not '{kind.__name__}'")
+    with view:
+        if not view.c_contiguous:
+            raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    return data
 
 
 def _writable(buffer):

@@ -1,5 +1,9 @@
 """Host errors as the exceptions CPython raises, for ``_socket``, ``select`` and ``_ssl``.
 
+The native core (``_pysocket_core``, ``guest/native``) raises a WIT error as
+componentize-py's bindings do, ``Err(value)``, with the value built here by
+``_wit_error``/``_wit_tls_error``, so callers treat both bindings alike.
+
 The WIT sends errno *names* (``types.errno``); ``_exc`` turns a ``types.Error``
 case into the exception CPython raises for it, with this interpreter's own
 ``errno`` numbers. Callers catch ``componentize_py_types.Err``, keep its value,
@@ -8,7 +12,10 @@ and raise ``_exc(value)`` *after* the ``except`` block, so the exception has no
 module-level exception names of ``_socket`` (``error``, ``timeout``,
 ``herror``, ``gaierror``)."""
 
+from componentize_py_types import Err as _Err
+from wit_world.imports import tls as _wtls
 from wit_world.imports import types as _wtypes
+import _pysocket_core as _core
 import errno as _errno
 import os as _os
 
@@ -42,6 +49,10 @@ _ENOTSOCK = _wtypes.Errno.ENOTSOCK
 
 # ---------------------------------------------------------------------------
 # Host errors -> Python exceptions
+#
+# The native core (``_pysocket_core``, ``guest/native``) raises a WIT error as
+# componentize-py's bindings do, ``Err(value)``, with the value built here by
+# ``_wit_error``/``_wit_tls_error``, so callers treat both bindings alike.
 #
 # The WIT sends errno *names*. A name is turned into this interpreter's own
 # number (wasm32-wasi numbers differ from Linux's), so OSError(number, message)
@@ -172,3 +183,47 @@ def _ebadf():
 # the host never hands out, so every call fails with EBADF there, as every
 # system call on descriptor -1 does in CPython (fileno() still answers -1).
 _NO_FD = 0xFFFFFFFF
+
+
+# ---------------------------------------------------------------------------
+# WIT error values for the native core
+
+
+def _wit_error(case, code, message):
+    """The ``types.Error`` value of case number ``case`` (WIT order)."""
+    if case == 0:
+        return _E_Os(_wtypes.OsError(_wtypes.Errno(code), message))
+    if case == 1:
+        return _E_Timeout()
+    if case == 2:
+        return _E_Gai(_wtypes.LookupError(code, message))
+    if case == 3:
+        return _E_Host(_wtypes.LookupError(code, message))
+    if case == 4:
+        return _E_Invalid(message)
+    return _E_Overflow(message)
+
+
+def _wit_tls_error(case, a, b, c):
+    """The ``tls.TlsError`` value of case number ``case`` (WIT order); ``a``,
+    ``b``, ``c`` are the case's fields (``a`` a ``types.Error`` for ``net``)."""
+    if case == 0:
+        return _wtls.TlsError_Net(a)
+    if case == 1:
+        return _wtls.TlsError_WantRead()
+    if case == 2:
+        return _wtls.TlsError_WantWrite()
+    if case == 3:
+        return _wtls.TlsError_ZeroReturn()
+    if case == 4:
+        return _wtls.TlsError_Eof(a)
+    if case == 5:
+        return _wtls.TlsError_Ssl(_wtls.SslFailure(a, b, c))
+    if case == 6:
+        return _wtls.TlsError_Verification(_wtls.VerifyFailure(a, b))
+    return _wtls.TlsError_Unsupported(a)
+
+
+# Stores callbacks only (no WIT call): safe while componentize-py pre-initialises.
+_core._setup(_Err, _wit_error, _wit_tls_error,
+             _wtypes.Address_Inet, _wtypes.Address_Inet6, _wtypes.Address_Unix)

@@ -1,0 +1,221 @@
+/*
+ * The data paths of `_socket`: send, sendall, sendto, sendmsg, recv and
+ * recv_into, straight from and to the caller's buffers.
+ *
+ * Sent data is lent to the host as it is (a `list<u8>` pointing into the
+ * caller's buffer: no copy in the guest, nothing to free). Received data
+ * arrives in a buffer the canonical ABI allocates; `recv` copies it into
+ * the new `bytes`, `recv_into` into the caller's buffer, and it is freed.
+ */
+#include "core.h"
+
+/* send(fd, data, flags) -> int */
+PyObject *core_send(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, sent = 0;
+    int32_t flags;
+    Py_buffer view;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("send", n, 3) || !core_u32(args[0], &fd) || !core_data(args[1], &view)) {
+        return NULL;
+    }
+    if (!core_s32(args[2], &flags)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    pysocket_socket_socket_payload_t data = {view.buf, (size_t)view.len};
+    bool ok = pysocket_socket_socket_send(fd, &data, flags, &sent, &err);
+    PyBuffer_Release(&view);
+    if (!ok) {
+        return core_raise_error(&err);
+    }
+    return PyLong_FromUnsignedLong(sent);
+}
+
+/* sendall(fd, data, flags) -> None */
+PyObject *core_sendall(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    int32_t flags;
+    Py_buffer view;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("sendall", n, 3) || !core_u32(args[0], &fd) || !core_data(args[1], &view)) {
+        return NULL;
+    }
+    if (!core_s32(args[2], &flags)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    pysocket_socket_socket_payload_t data = {view.buf, (size_t)view.len};
+    bool ok = pysocket_socket_socket_sendall(fd, &data, flags, &err);
+    PyBuffer_Release(&view);
+    if (!ok) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
+}
+
+/* sendto(fd, data, flags, address) -> int; `address` is a WIT address value. */
+PyObject *core_sendto(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, sent = 0;
+    int32_t flags;
+    Py_buffer view;
+    pysocket_socket_types_address_t address;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("sendto", n, 4) || !core_u32(args[0], &fd) || !core_data(args[1], &view)) {
+        return NULL;
+    }
+    if (!core_s32(args[2], &flags) || !core_address(args[3], &address)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    pysocket_socket_socket_payload_t data = {view.buf, (size_t)view.len};
+    bool ok = pysocket_socket_socket_sendto(fd, &data, flags, &address, &sent, &err);
+    PyBuffer_Release(&view);
+    if (!ok) {
+        return core_raise_error(&err);
+    }
+    return PyLong_FromUnsignedLong(sent);
+}
+
+/* The items of a list as a fresh tuple (so that a callback cannot change
+   the list while its items' buffers are held). */
+static PyObject *as_tuple(PyObject *obj, const char *what)
+{
+    if (!PyList_Check(obj) && !PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list", what);
+        return NULL;
+    }
+    return PySequence_Tuple(obj);
+}
+
+/* sendmsg(fd, buffers, ancillary, flags, address or None) -> int.
+   `buffers`: bytes-like objects; `ancillary`: (level, kind, data bytes)
+   items; both lists already checked by `_socket`. */
+PyObject *core_sendmsg(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, sent = 0;
+    int32_t flags;
+    pysocket_socket_types_address_t address;
+    pysocket_socket_types_error_t err;
+    PyObject *buffers = NULL, *items = NULL, *result = NULL;
+    Py_buffer *views = NULL;
+    pysocket_socket_socket_payload_t *data = NULL;
+    pysocket_socket_socket_ancillary_item_t *anc = NULL;
+    Py_ssize_t held = 0;
+    if (!core_nargs("sendmsg", n, 5) || !core_u32(args[0], &fd) || !core_s32(args[3], &flags)) {
+        return NULL;
+    }
+    if (args[4] != Py_None && !core_address(args[4], &address)) {
+        return NULL;
+    }
+    buffers = as_tuple(args[1], "buffers");
+    items = buffers ? as_tuple(args[2], "ancillary") : NULL;
+    if (items == NULL) {
+        goto done;
+    }
+    Py_ssize_t count = PyTuple_Size(buffers), anc_count = PyTuple_Size(items);
+    views = PyMem_Calloc(count ? count : 1, sizeof(Py_buffer));
+    data = PyMem_Calloc(count ? count : 1, sizeof(*data));
+    anc = PyMem_Calloc(anc_count ? anc_count : 1, sizeof(*anc));
+    if (views == NULL || data == NULL || anc == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; held < count; held++) {
+        if (!core_data(PyTuple_GetItem(buffers, held), &views[held])) {
+            goto done;
+        }
+        data[held].ptr = views[held].buf;
+        data[held].len = (size_t)views[held].len;
+    }
+    for (Py_ssize_t i = 0; i < anc_count; i++) {
+        PyObject *item = PyTuple_GetItem(items, i);
+        PyObject *level = PyObject_GetAttrString(item, "level");
+        PyObject *kind = level ? PyObject_GetAttrString(item, "kind") : NULL;
+        PyObject *bytes = kind ? PyObject_GetAttrString(item, "data") : NULL;
+        char *ptr = NULL;
+        Py_ssize_t len = 0;
+        int ok = bytes != NULL && core_s32(level, &anc[i].level) && core_s32(kind, &anc[i].kind)
+                 && PyBytes_Check(bytes) && PyBytes_AsStringAndSize(bytes, &ptr, &len) == 0;
+        Py_XDECREF(level);
+        Py_XDECREF(kind);
+        Py_XDECREF(bytes); /* still referenced by the item, which `items` holds */
+        if (!ok) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "ancillary data must be bytes");
+            }
+            goto done;
+        }
+        anc[i].data.ptr = (uint8_t *)ptr;
+        anc[i].data.len = (size_t)len;
+    }
+    pysocket_socket_socket_list_payload_t list = {data, (size_t)count};
+    pysocket_socket_socket_list_ancillary_item_t anc_list = {anc, (size_t)anc_count};
+    if (pysocket_socket_socket_sendmsg(fd, &list, &anc_list, flags,
+                                       args[4] == Py_None ? NULL : &address, &sent, &err)) {
+        result = PyLong_FromUnsignedLong(sent);
+    } else {
+        core_raise_error(&err);
+    }
+done:
+    for (Py_ssize_t i = 0; i < held; i++) {
+        PyBuffer_Release(&views[i]);
+    }
+    PyMem_Free(views);
+    PyMem_Free(data);
+    PyMem_Free(anc);
+    Py_XDECREF(buffers);
+    Py_XDECREF(items);
+    return result;
+}
+
+/* recv(fd, bufsize, flags) -> bytes */
+PyObject *core_recv(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, size;
+    int32_t flags;
+    imports_list_u8_t data;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("recv", n, 3) || !core_u32(args[0], &fd) || !core_u32(args[1], &size)
+        || !core_s32(args[2], &flags)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_recv(fd, size, flags, &data, &err)) {
+        return core_raise_error(&err);
+    }
+    return core_bytes(&data);
+}
+
+/* recv_into(fd, buffer, nbytes, flags) -> int: receives up to `nbytes`
+   (at most the buffer's length) into the writable `buffer`; returns the
+   length the OS reported (with MSG_TRUNC a datagram's whole length). */
+PyObject *core_recv_into(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, size;
+    int32_t flags;
+    Py_buffer view;
+    imports_list_u8_t data;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("recv_into", n, 4) || !core_u32(args[0], &fd) || !core_u32(args[2], &size)
+        || !core_s32(args[3], &flags)) {
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[1], &view, PyBUF_WRITABLE) != 0) {
+        return NULL;
+    }
+    if ((Py_ssize_t)size > view.len) {
+        size = (uint32_t)view.len;
+    }
+    if (!pysocket_socket_socket_recv(fd, size, flags, &data, &err)) {
+        PyBuffer_Release(&view);
+        return core_raise_error(&err);
+    }
+    size_t got = data.len < size ? data.len : size;
+    memcpy(view.buf, data.ptr, got);
+    PyBuffer_Release(&view);
+    size_t reported = data.len;
+    imports_list_u8_free(&data);
+    return PyLong_FromSize_t(reported);
+}
