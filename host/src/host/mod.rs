@@ -7,7 +7,6 @@ mod resolve;
 mod socket;
 pub mod tls;
 
-
 use crate::bindings::types;
 use crate::{PysocketImpl, SocketError};
 
