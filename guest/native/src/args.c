@@ -145,3 +145,23 @@ PyObject *core_bytes(imports_list_u8_t *list)
     imports_list_u8_free(list);
     return out;
 }
+
+/* A WIT address as Python: `(host, port)` for inet, `(host, port,
+   flowinfo, scope_id)` for inet6 (CPython's makesockaddr), the raw path
+   bytes for unix (which `_socket_addresses` turns into what CPython
+   returns). Does not free `address`. */
+PyObject *core_address_out(const pysocket_socket_types_address_t *address)
+{
+    switch (address->tag) {
+    case PYSOCKET_SOCKET_TYPES_ADDRESS_INET:
+        return Py_BuildValue("(NH)", core_string(&address->val.inet.host),
+                             address->val.inet.port);
+    case PYSOCKET_SOCKET_TYPES_ADDRESS_INET6:
+        return Py_BuildValue("(NHkk)", core_string(&address->val.inet6.host),
+                             address->val.inet6.port, (unsigned long)address->val.inet6.flowinfo,
+                             (unsigned long)address->val.inet6.scope_id);
+    default:
+        return PyBytes_FromStringAndSize((const char *)address->val.unix.ptr,
+                                         (Py_ssize_t)address->val.unix.len);
+    }
+}

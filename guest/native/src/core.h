@@ -51,6 +51,7 @@ int core_s32(PyObject *obj, int32_t *out);
 int core_data(PyObject *obj, Py_buffer *view);
 int core_address(PyObject *obj, pysocket_socket_types_address_t *out);
 PyObject *core_bytes(imports_list_u8_t *list);
+PyObject *core_address_out(const pysocket_socket_types_address_t *address);
 
 /* socket.c, tls.c: the module's functions */
 PyObject *core_send(PyObject *m, PyObject *const *args, Py_ssize_t n);
@@ -59,6 +60,11 @@ PyObject *core_sendto(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_sendmsg(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_recv(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_recv_into(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_recvfrom(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_create(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_close(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_set_timeout(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_connect(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_tls_write(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_session_step(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_session_read(PyObject *m, PyObject *const *args, Py_ssize_t n);

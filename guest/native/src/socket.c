@@ -1,6 +1,7 @@
 /*
- * The data paths of `_socket`: send, sendall, sendto, sendmsg, recv and
- * recv_into, straight from and to the caller's buffers.
+ * The hot paths of `_socket`: the data paths (send, sendall, sendto,
+ * sendmsg, recv, recv_into, recvfrom), straight from and to the caller's
+ * buffers, and create, close, set_timeout and connect.
  *
  * Sent data is lent to the host as it is (a `list<u8>` pointing into the
  * caller's buffer: no copy in the guest, nothing to free). Received data
@@ -218,4 +219,99 @@ PyObject *core_recv_into(PyObject *m, PyObject *const *args, Py_ssize_t n)
     size_t reported = data.len;
     imports_list_u8_free(&data);
     return PyLong_FromSize_t(reported);
+}
+
+/* create(family, type, proto) -> fd */
+PyObject *core_create(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    int32_t family, type, proto;
+    uint32_t fd;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("create", n, 3) || !core_s32(args[0], &family) || !core_s32(args[1], &type)
+        || !core_s32(args[2], &proto)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_create(family, type, proto, &fd, &err)) {
+        return core_raise_error(&err);
+    }
+    return PyLong_FromUnsignedLong(fd);
+}
+
+/* close(fd) -> None */
+PyObject *core_close(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("close", n, 1) || !core_u32(args[0], &fd)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_close(fd, &err)) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
+}
+
+/* set_timeout(fd, nanoseconds or None) -> None */
+PyObject *core_set_timeout(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    uint64_t ns = 0;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("set_timeout", n, 2) || !core_u32(args[0], &fd)) {
+        return NULL;
+    }
+    if (args[1] != Py_None) {
+        unsigned long long value = PyLong_AsUnsignedLongLong(args[1]);
+        if (value == (unsigned long long)-1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        ns = value;
+    }
+    if (!pysocket_socket_socket_set_timeout(fd, args[1] == Py_None ? NULL : &ns, &err)) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
+}
+
+/* connect(fd, address) -> None; `address` is a WIT address value. */
+PyObject *core_connect(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    pysocket_socket_types_address_t address;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("connect", n, 2) || !core_u32(args[0], &fd)
+        || !core_address(args[1], &address)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_connect(fd, &address, &err)) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
+}
+
+/* recvfrom(fd, bufsize, flags) -> (bytes, address); the address as
+   `core_address_out` gives it. */
+PyObject *core_recvfrom(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, size;
+    int32_t flags;
+    pysocket_socket_socket_tuple2_list_u8_option_address_t got;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("recvfrom", n, 3) || !core_u32(args[0], &fd) || !core_u32(args[1], &size)
+        || !core_s32(args[2], &flags)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_recvfrom(fd, size, flags, &got, &err)) {
+        return core_raise_error(&err);
+    }
+    PyObject *address = got.f1.is_some ? core_address_out(&got.f1.val) : Py_NewRef(Py_None);
+    PyObject *data = core_bytes(&got.f0);
+    pysocket_socket_socket_option_address_free(&got.f1);
+    PyObject *out = NULL;
+    if (data != NULL && address != NULL) {
+        out = PyTuple_Pack(2, data, address);
+    }
+    Py_XDECREF(data);
+    Py_XDECREF(address);
+    return out;
 }

@@ -55,7 +55,7 @@ from ._socket_args import (
     _INT_MAX, _MISSING, _SOCKLEN_LIMIT, _U32_MAX, _arg_i, _as_int, _as_long, _as_ssize,
     _bufsize, _bytes_arg, _data_arg, _seconds, _timeout_arg, _writable,
 )
-from ._socket_addresses import _sockaddr, _sockaddr_out
+from ._socket_addresses import _sockaddr, _sockaddr_from_core, _sockaddr_out
 from ._socket_ancillary import _AncillaryItem, _ancillary, _ancillary_arg, _buffers_arg
 
 # The public names of the parts, so that ``_socket`` has them all.
@@ -167,7 +167,7 @@ module docstring."""
                 proto = 0
             error = None
             try:
-                fd = _wsock.create(family, type, proto)
+                fd = _core.create(family, type, proto)
             except _Err as e:
                 error = e.value
             if error is not None:
@@ -200,7 +200,7 @@ module docstring."""
         if timeout != current:
             error = None
             try:
-                _wsock.set_timeout(fd, timeout)
+                _core.set_timeout(fd, timeout)
             except _Err as e:
                 error = e.value
             if error is not None:
@@ -260,7 +260,7 @@ Close the socket.  It cannot be used after this call."""
         # CPython reports.
         error = None
         try:
-            _wsock.close(fd)
+            _core.close(fd)
         except _Err as e:
             error = e.value
         if error is not None and _reported_by_close(error):
@@ -330,7 +330,7 @@ Connect the socket to a remote address."""
         address = _sockaddr(self._family, address, "connect")
         error = None
         try:
-            _wsock.connect(self._fd, address)
+            _core.connect(self._fd, address)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -345,7 +345,7 @@ instead of raising an exception when an error occurs."""
         if self._fd == _NO_FD:
             return _errno.EBADF
         try:
-            _wsock.connect(self._fd, address)
+            _core.connect(self._fd, address)
             return 0
         except _Err as e:
             error = e.value
@@ -470,7 +470,7 @@ setblocking(False) is equivalent to settimeout(0.0)."""
         self._timeout = timeout
         error = None
         try:
-            _wsock.set_timeout(self._fd, timeout)
+            _core.set_timeout(self._fd, timeout)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -494,7 +494,7 @@ Setting a timeout of zero is the same as setblocking(0)."""
         self._timeout = timeout
         error = None
         try:
-            _wsock.set_timeout(self._fd, timeout)
+            _core.set_timeout(self._fd, timeout)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -569,12 +569,12 @@ Like recv(buffersize, flags) but also return the sender's address info."""
             flags = _arg_i(flags)
         error = None
         try:
-            data, address = _wsock.recvfrom(self._fd, bufsize, flags)
+            data, address = _core.recvfrom(self._fd, bufsize, flags)
         except _Err as e:
             error = e.value
         if error is not None:
             raise _exc(error)
-        return data, _sockaddr_out(address)
+        return data, _sockaddr_from_core(address)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
@@ -593,12 +593,12 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address i
                 raise ValueError("nbytes is greater than the length of the buffer")
             error = None
             try:
-                data, address = _wsock.recvfrom(self._fd, nbytes, flags)
+                data, address = _core.recvfrom(self._fd, nbytes, flags)
             except _Err as e:
                 error = e.value
             if error is not None:
                 raise _exc(error)
-            return _store(target, data, nbytes), _sockaddr_out(address)
+            return _store(target, data, nbytes), _sockaddr_from_core(address)
         finally:
             if view is not None:
                 view.release()
@@ -790,7 +790,7 @@ def _adopt(fd, family, type, proto):
     self = socket.__new__(socket)
     timeout = 0 if type & SOCK_NONBLOCK else _default_timeout
     if timeout is not None:
-        _wsock.set_timeout(fd, timeout)
+        _core.set_timeout(fd, timeout)
     self._fd = fd
     self._family = family
     self._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
@@ -802,7 +802,7 @@ def _adopt(fd, family, type, proto):
 def _close_quietly(fd):
     """Closes a descriptor whose errors nobody could act on (finalizers)."""
     try:
-        _wsock.close(fd)
+        _core.close(fd)
     except _Err:
         pass
 
@@ -861,7 +861,7 @@ Close an integer socket file descriptor."""
     _accepted.clear()
     error = None
     try:
-        _wsock.close(fd)
+        _core.close(fd)
     except _Err as e:
         error = e.value
     if error is not None and _reported_by_close(error):

@@ -203,7 +203,19 @@ def _sockaddr_out(address):
         return (value.host, value.port, value.flowinfo, value.scope_id)
     if address is None:
         return None
-    path = address.value
+    return _unix_path_out(address.value)
+
+
+def _sockaddr_from_core(address):
+    """makesockaddr for an address from the native core: it builds the
+    AF_INET/AF_INET6 tuples itself and gives AF_UNIX paths as bytes."""
+    if address.__class__ is tuple or address is None:
+        return address
+    return _unix_path_out(address)
+
+
+def _unix_path_out(path):
+    """An AF_UNIX path from the host as CPython returns it."""
     if path[:1] == b'\0':
         return bytes(path)          # abstract name: bytes, NUL included
     end = path.find(b'\0')

@@ -4,6 +4,7 @@ items, cut to the caller's control buffer the way Linux's ``put_cmsg()`` and
 
 from componentize_py_types import Err as _Err
 from wit_world.imports import socket as _wsock
+import _pysocket_core as _core
 
 from ._socket_constants import MSG_CTRUNC, SCM_RIGHTS, SOL_SOCKET
 from ._socket_errors import _exc
@@ -25,7 +26,7 @@ def _close_fds(data):
     for start in range(0, len(data) - 3, 4):
         error = None
         try:
-            _wsock.close(int.from_bytes(data[start:start + 4], 'little'))
+            _core.close(int.from_bytes(data[start:start + 4], 'little'))
         except _Err as e:
             error = e.value
         if error is not None:
