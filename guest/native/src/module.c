@@ -48,6 +48,8 @@ static PyMethodDef functions[] = {
     FAST("close", core_close, "close(fd)"),
     FAST("set_timeout", core_set_timeout, "set_timeout(fd, nanoseconds or None)"),
     FAST("connect", core_connect, "connect(fd, wit_address)"),
+    FAST("bind", core_bind, "bind(fd, wit_address)"),
+    FAST("setsockopt", core_setsockopt, "setsockopt(fd, level, name, kind, value)"),
     FAST("tls_write", core_tls_write, "tls_write(fd, data) -> count"),
     FAST("session_step", core_session_step,
          "session_step(handle, incoming, eof, unwrap) -> (outgoing, failure)"),
@@ -60,6 +62,9 @@ static PyMethodDef functions[] = {
     FAST("context_set_alpn", core_context_set_alpn, "context_set_alpn(handle, [bytes])"),
     FAST("context_load_cert_chain", core_context_load_cert_chain,
          "context_load_cert_chain(handle, chain, key, password or None)"),
+    FAST("decode_certificate", core_decode_certificate,
+         "decode_certificate(der) -> (subject, issuer, version, serial, not_before, not_after, "
+         "subject_alt_names, ocsp, ca_issuers, crl_distribution_points)"),
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,7 +1,8 @@
 /*
  * The hot paths of `_socket`: the data paths (send, sendall, sendto,
  * sendmsg, recv, recv_into, recvfrom), straight from and to the caller's
- * buffers, and create, close, set_timeout and connect.
+ * buffers, and create, close, set_timeout, connect, bind and setsockopt
+ * (whose AF_UNIX paths and option bytes are `list<u8>` arguments too).
  *
  * Sent data is lent to the host as it is (a `list<u8>` pointing into the
  * caller's buffer: no copy in the guest, nothing to free). Received data
@@ -314,4 +315,64 @@ PyObject *core_recvfrom(PyObject *m, PyObject *const *args, Py_ssize_t n)
     Py_XDECREF(data);
     Py_XDECREF(address);
     return out;
+}
+
+/* bind(fd, address) -> None; `address` is a WIT address value. */
+PyObject *core_bind(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    pysocket_socket_types_address_t address;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("bind", n, 2) || !core_u32(args[0], &fd) || !core_address(args[1], &address)) {
+        return NULL;
+    }
+    if (!pysocket_socket_socket_bind(fd, &address, &err)) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
+}
+
+/* setsockopt(fd, level, name, kind, value) -> None: the WIT sockopt-value
+   case `kind` (0 int, 1 bytes, 2 null) with its value (an int, a
+   bytes-like object, an optlen). */
+PyObject *core_setsockopt(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd;
+    int32_t level, name, kind;
+    Py_buffer view = {0};
+    pysocket_socket_socket_sockopt_value_t value;
+    pysocket_socket_types_error_t err;
+    if (!core_nargs("setsockopt", n, 5) || !core_u32(args[0], &fd) || !core_s32(args[1], &level)
+        || !core_s32(args[2], &name) || !core_s32(args[3], &kind)) {
+        return NULL;
+    }
+    int ok;
+    switch (kind) {
+    case PYSOCKET_SOCKET_SOCKET_SOCKOPT_VALUE_INT:
+        ok = core_s32(args[4], &value.val.int_);
+        break;
+    case PYSOCKET_SOCKET_SOCKET_SOCKOPT_VALUE_BYTES:
+        ok = core_data(args[4], &view);
+        value.val.bytes.ptr = view.buf;
+        value.val.bytes.len = (size_t)view.len;
+        break;
+    case PYSOCKET_SOCKET_SOCKET_SOCKOPT_VALUE_NULL:
+        ok = core_u32(args[4], &value.val.null);
+        break;
+    default:
+        PyErr_SetString(PyExc_ValueError, "unknown sockopt-value case");
+        return NULL;
+    }
+    if (!ok) {
+        return NULL;
+    }
+    value.tag = (uint8_t)kind;
+    ok = pysocket_socket_socket_setsockopt(fd, level, name, &value, &err);
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    if (!ok) {
+        return core_raise_error(&err);
+    }
+    Py_RETURN_NONE;
 }

@@ -68,9 +68,10 @@ from ._socket_functions import (  # noqa: F401
     ntohl, ntohs, sethostname,
 )
 
-_SockoptInt = _wsock.SockoptValue_Int
-_SockoptBytes = _wsock.SockoptValue_Bytes
-_SockoptNull = _wsock.SockoptValue_Null
+# The cases of the WIT sockopt-value, for _pysocket_core.setsockopt.
+_SOCKOPT_INT = 0
+_SOCKOPT_BYTES = 1
+_SOCKOPT_NULL = 2
 # {descriptor: its timeout in the host} for the one descriptor that _accept
 # returned last, until an object takes it or the number is closed or reused.
 _accepted = {}
@@ -285,7 +286,7 @@ Bind the socket to a local address."""
         address = _sockaddr(self._family, address, "bind")
         error = None
         try:
-            _wsock.bind(self._fd, address)
+            _core.bind(self._fd, address)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -436,16 +437,19 @@ Set a socket option."""
                 number = None
             if number is None:
                 # not an int: the value is a buffer (CPython's third parse)
-                value = _SockoptBytes(value if value.__class__ is bytes else _bytes_arg(value))
+                kind = _SOCKOPT_BYTES
+                value = value if value.__class__ is bytes else _bytes_arg(value)
             else:
-                value = _SockoptInt(number)
+                kind = _SOCKOPT_INT
+                value = number
         elif count == 4:
             value = None
             try:
                 level = _arg_i(args[0])
                 option = _arg_i(args[1])
                 if args[2] is None:
-                    value = _SockoptNull(_index(args[3]) & _U32_MAX)
+                    kind = _SOCKOPT_NULL
+                    value = _index(args[3]) & _U32_MAX
             except (TypeError, OverflowError):
                 pass
             if value is None:
@@ -454,7 +458,7 @@ Set a socket option."""
             raise TypeError(f"setsockopt() takes exactly 3 arguments ({count} given)")
         error = None
         try:
-            _wsock.setsockopt(self._fd, level, option, value)
+            _core.setsockopt(self._fd, level, option, kind, value)
         except _Err as e:
             error = e.value
         if error is not None:

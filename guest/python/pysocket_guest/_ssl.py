@@ -332,31 +332,28 @@ def _decode_der(der):
     """A DER certificate as ``getpeercert()``'s dict."""
     error = None
     try:
-        c = _wtls.decode_certificate(bytes(der))
+        c = _core.decode_certificate(der)
     except _Err as e:
         error = e.value
     if error is not None:
         raise _exc(error)
-
-    def name(dn):
-        return tuple(tuple((a.name, a.value) for a in rdn) for rdn in dn)
-
+    subject, issuer, version, serial, not_before, not_after, alt_names, ocsp, ca_issuers, crl = c
     info = {
-        'subject': name(c.subject),
-        'issuer': name(c.issuer),
-        'version': c.version,
-        'serialNumber': c.serial_number,
-        'notBefore': c.not_before,
-        'notAfter': c.not_after,
+        'subject': subject,
+        'issuer': issuer,
+        'version': version,
+        'serialNumber': serial,
+        'notBefore': not_before,
+        'notAfter': not_after,
     }
-    if c.subject_alt_names:
-        info['subjectAltName'] = tuple(tuple(pair) for pair in c.subject_alt_names)
-    if c.ocsp:
-        info['OCSP'] = tuple(c.ocsp)
-    if c.ca_issuers:
-        info['caIssuers'] = tuple(c.ca_issuers)
-    if c.crl_distribution_points:
-        info['crlDistributionPoints'] = tuple(c.crl_distribution_points)
+    if alt_names:
+        info['subjectAltName'] = alt_names
+    if ocsp:
+        info['OCSP'] = ocsp
+    if ca_issuers:
+        info['caIssuers'] = ca_issuers
+    if crl:
+        info['crlDistributionPoints'] = crl
     return info
 
 
