@@ -53,7 +53,7 @@ int core_address(PyObject *obj, pysocket_socket_types_address_t *out);
 PyObject *core_bytes(imports_list_u8_t *list);
 PyObject *core_address_out(const pysocket_socket_types_address_t *address);
 
-/* socket.c, tls.c, certificate.c: the module's functions */
+/* socket.c, poll.c, tls.c, certificate.c: the module's functions */
 PyObject *core_send(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_sendall(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_sendto(PyObject *m, PyObject *const *args, Py_ssize_t n);
@@ -75,6 +75,7 @@ PyObject *core_context_add_trust(PyObject *m, PyObject *const *args, Py_ssize_t 
 PyObject *core_context_set_alpn(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_context_load_cert_chain(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_decode_certificate(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_poll(PyObject *m, PyObject *const *args, Py_ssize_t n);
 
 /* Checks a fast-call's argument count; sets TypeError and returns 0 if wrong. */
 int core_nargs(const char *name, Py_ssize_t n, Py_ssize_t expected);

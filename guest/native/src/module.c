@@ -50,6 +50,7 @@ static PyMethodDef functions[] = {
     FAST("connect", core_connect, "connect(fd, wit_address)"),
     FAST("bind", core_bind, "bind(fd, wit_address)"),
     FAST("setsockopt", core_setsockopt, "setsockopt(fd, level, name, kind, value)"),
+    FAST("poll", core_poll, "poll([(fd, events), ...], nanoseconds or None) -> [(fd, revents), ...]"),
     FAST("tls_write", core_tls_write, "tls_write(fd, data) -> count"),
     FAST("session_step", core_session_step,
          "session_step(handle, incoming, eof, unwrap) -> (outgoing, failure)"),

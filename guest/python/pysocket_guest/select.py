@@ -22,7 +22,7 @@ from ``poll()``, as the system calls report a bad descriptor.
 """
 
 from componentize_py_types import Err as _Err
-from wit_world.imports import poll as _wpoll
+import _pysocket_core as _core
 
 import errno as _errno
 import os as _os
@@ -48,8 +48,7 @@ POLLMSG = 0x0400
 POLLRDHUP = 0x2000
 PIPE_BUF = 4096
 
-_PollRequest = _wpoll.PollRequest
-_host_poll = _wpoll.poll
+_host_poll = _core.poll  # [(fd, events)], ns or None -> [(fd, revents)]
 _FD_SETSIZE = 1024
 # Which poll bits make a descriptor ready for each of select()'s three lists
 # (POLLIN_SET, POLLOUT_SET, POLLEX_SET of Linux's fs/select.c).
@@ -150,7 +149,7 @@ that are ready."""
     for entries, bit in ((readers, POLLIN), (writers, POLLOUT), (exceptional, POLLPRI)):
         for obj, fd in entries:
             wanted[fd] = wanted.get(fd, 0) | bit
-    requests = [_PollRequest(fd, events) for fd, events in wanted.items()]
+    requests = list(wanted.items())
     deadline = None if remaining is None else _monotonic_ns() + remaining
     while True:
         error = None
@@ -163,13 +162,12 @@ that are ready."""
         if not ready:
             return [], [], []
         revents = {}
-        for item in ready:
-            events = item.revents
+        for fd, events in ready:
             if events & POLLNVAL:
-                events = _file_readiness(item.fd, wanted[item.fd])
+                events = _file_readiness(fd, wanted[fd])
                 if events is None:
                     raise OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
-            revents[item.fd] = events
+            revents[fd] = events
         result = ([obj for obj, fd in readers if revents.get(fd, 0) & _SELECT_IN],
                   [obj for obj, fd in writers if revents.get(fd, 0) & _SELECT_OUT],
                   [obj for obj, fd in exceptional if revents.get(fd, 0) & _SELECT_EX])
@@ -258,8 +256,7 @@ report, as a list of (fd, event) 2-tuples."""
             wait = None if ms < 0 else ms * 1_000_000
         requests = self._requests
         if requests is None:
-            requests = self._requests = [
-                _PollRequest(fd, mask) for fd, mask in self._events.items()]
+            requests = self._requests = list(self._events.items())
         if not requests and wait == 0:
             # Nothing to watch and no wait: nothing to ask the host. (This
             # also keeps `import selectors` free of host calls, which it
@@ -274,14 +271,13 @@ report, as a list of (fd, event) 2-tuples."""
             raise _exc(error)
         events = self._events
         result = []
-        for item in ready:
-            asked = events.get(item.fd, 0)
-            revents = item.revents
+        for fd, revents in ready:
+            asked = events.get(fd, 0)
             if revents & POLLNVAL:
-                revents = _file_readiness(item.fd, asked) or POLLNVAL
+                revents = _file_readiness(fd, asked) or POLLNVAL
             revents &= asked | _ALWAYS
             if revents:
-                result.append((item.fd, revents))
+                result.append((fd, revents))
         return result
 
 
