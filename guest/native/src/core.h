@@ -68,6 +68,7 @@ PyObject *core_connect(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_bind(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_setsockopt(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_tls_write(PyObject *m, PyObject *const *args, Py_ssize_t n);
+PyObject *core_tls_read(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_session_step(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_session_read(PyObject *m, PyObject *const *args, Py_ssize_t n);
 PyObject *core_session_write(PyObject *m, PyObject *const *args, Py_ssize_t n);

@@ -52,6 +52,7 @@ static PyMethodDef functions[] = {
     FAST("setsockopt", core_setsockopt, "setsockopt(fd, level, name, kind, value)"),
     FAST("poll", core_poll, "poll([(fd, events), ...], nanoseconds or None) -> [(fd, revents), ...]"),
     FAST("tls_write", core_tls_write, "tls_write(fd, data) -> count"),
+    FAST("tls_read", core_tls_read, "tls_read(fd, max) -> bytes"),
     FAST("session_step", core_session_step,
          "session_step(handle, incoming, eof, unwrap) -> (outgoing, failure)"),
     FAST("session_read", core_session_read,

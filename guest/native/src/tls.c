@@ -1,7 +1,8 @@
 /*
  * The TLS calls that carry guest bytes: `write` on a descriptor, the
  * memory-BIO session steps (ciphertext in, plaintext in) and the context
- * settings given as bytes (PEM/DER, ALPN names, key and password).
+ * settings given as bytes (PEM/DER, ALPN names, key and password); and
+ * `read` on a descriptor, the hot path of `SSLSocket.recv`.
  *
  * Resources are passed as the handle numbers of componentize-py's Python
  * objects (`_ssl` reads them with `_handle`): the C bindings and the Python
@@ -239,4 +240,19 @@ done:
         PyBuffer_Release(&views[i]);
     }
     return result;
+}
+
+/* tls_read(fd, max) -> bytes: up to `max` bytes of plaintext. */
+PyObject *core_tls_read(PyObject *m, PyObject *const *args, Py_ssize_t n)
+{
+    uint32_t fd, max;
+    imports_list_u8_t data;
+    pysocket_socket_tls_tls_error_t err;
+    if (!core_nargs("tls_read", n, 2) || !core_u32(args[0], &fd) || !core_u32(args[1], &max)) {
+        return NULL;
+    }
+    if (!pysocket_socket_tls_read(fd, max, &data, &err)) {
+        return core_raise_tls_error(&err);
+    }
+    return core_bytes(&data);
 }

@@ -1159,7 +1159,7 @@ class _SSLSocket:
                 self._outgoing._append(outgoing)
             else:
                 try:
-                    data = _wtls.read(self._fd, size)
+                    data = _core.tls_read(self._fd, size)
                 except _Err as e:
                     error = e.value
             if error is not None:
