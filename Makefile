@@ -14,16 +14,43 @@ STDLIB      := $(BUILD)/stdlib
 CPYTESTS    := $(BUILD)/cpython-tests
 PYSOCKET    := target/release/pysocket
 GUEST_SRC   := $(shell find guest/python -name '*.py' -not -path '*/build/*') $(wildcard wit/*.wit)
+
+# The native core of the guest's _socket (guest/native): C on `wit-bindgen c`
+# bindings generated here from wit/, compiled for wasm32-wasip2 against the
+# limited API of CPython 3.11's headers with a pyconfig.h generated for the
+# guest's interpreter (see guest/native/README.md).
+CLANG       ?= clang-22
+WASM_LD     ?= wasm-ld-22
+WIT_BINDGEN ?= wit-bindgen
+WBG_VERSION := 0.61.0
+WASI_INCLUDE ?= /usr/include/wasm32-wasi
+PY_INCLUDE  ?= /usr/include/python3.11
+PY_CONFIG_TEMPLATE ?= /usr/include/x86_64-linux-gnu/python3.11/pyconfig.h
+NATIVE      := $(BUILD)/native
+CORE_DIR    := $(NATIVE)/lib
+CORE_SO     := $(CORE_DIR)/_pysocket_core.abi3.so
+CORE_SRC    := $(wildcard guest/native/src/*.c)
+CORE_OBJ    := $(patsubst guest/native/src/%.c,$(NATIVE)/obj/%.o,$(CORE_SRC)) $(NATIVE)/obj/imports.o
+CFLAGS_CORE := --target=wasm32-wasip2 -fPIC -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+               -DPy_LIMITED_API=0x030B0000 -isystem $(WASI_INCLUDE) \
+               -I $(NATIVE)/include/python3.11 -I $(NATIVE)/gen
+APT_GET     := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup build demo test test-cpython test-cpython-check conformance bench fmt lint clean
+.PHONY: help setup core build demo test test-cpython test-cpython-check conformance bench fmt lint clean
 
 help:
-	@echo "make setup | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
+	@echo "make setup | core | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
 	@rustup target list --installed 2>/dev/null | grep -q wasm32-wasip2 || rustup target add wasm32-wasip2
+	@command -v $(CLANG) >/dev/null && command -v $(WASM_LD) >/dev/null \
+	  && test -f $(WASI_INCLUDE)/stdlib.h && test -f $(PY_INCLUDE)/Python.h \
+	  || { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
+	       clang-22 lld-22 wasi-libc python3.11-dev; }
+	@$(WIT_BINDGEN) --version 2>/dev/null | grep -qx 'wit-bindgen-cli $(WBG_VERSION)' \
+	  || cargo install wit-bindgen-cli --version $(WBG_VERSION) --locked --no-default-features --features c
 
 $(VENV)/.ok:
 	python3 -m venv $(VENV)
@@ -35,9 +62,39 @@ $(STDLIB)/.ok: $(VENV)/.ok guest/python/build/extract_stdlib.py
 	$(PY) guest/python/build/extract_stdlib.py $(STDLIB)
 	touch $@
 
-$(PYWASM): $(VENV)/.ok $(GUEST_SRC)
+$(NATIVE)/gen/imports.h: $(wildcard wit/*.wit)
+	rm -rf $(NATIVE)/gen
+	$(WIT_BINDGEN) c wit --world imports --out-dir $(NATIVE)/gen >/dev/null
+
+# CPython 3.11's headers with the guest's pyconfig.h in place of Debian's.
+$(NATIVE)/include/.ok: $(STDLIB)/.ok guest/native/gen_pyconfig.py
+	rm -rf $(NATIVE)/include
+	mkdir -p $(NATIVE)/include
+	cp -r $(PY_INCLUDE) $(NATIVE)/include/python3.11
+	python3 guest/native/gen_pyconfig.py $(PY_CONFIG_TEMPLATE) \
+	  $(STDLIB)/_sysconfigdata__wasi_wasm32-wasi.py $(NATIVE)/include/python3.11/pyconfig.h
+	touch $@
+
+$(NATIVE)/obj/%.o: guest/native/src/%.c guest/native/src/core.h $(NATIVE)/gen/imports.h $(NATIVE)/include/.ok
+	@mkdir -p $(NATIVE)/obj
+	$(CLANG) $(CFLAGS_CORE) -c $< -o $@
+
+$(NATIVE)/obj/imports.o: $(NATIVE)/gen/imports.h $(NATIVE)/include/.ok
+	@mkdir -p $(NATIVE)/obj
+	$(CLANG) $(CFLAGS_CORE) -c $(NATIVE)/gen/imports.c -o $@
+
+# Linked with the bindings' component type (componentize-py refuses WIT
+# imports without it); libc and libpython symbols resolve at component link.
+$(CORE_SO): $(CORE_OBJ)
+	@mkdir -p $(CORE_DIR)
+	$(WASM_LD) --shared --experimental-pic --unresolved-symbols=import-dynamic \
+	  $(CORE_OBJ) $(NATIVE)/gen/imports_component_type.o -o $@
+
+core: $(CORE_SO)
+
+$(PYWASM): $(VENV)/.ok $(GUEST_SRC) $(CORE_SO)
 	@mkdir -p $(BUILD)
-	$(CPY) -d wit -w python componentize pysocket_main -p guest/python -o $@.tmp
+	$(CPY) -d wit -w python componentize pysocket_main -p guest/python -p $(CORE_DIR) -o $@.tmp
 	mv $@.tmp $@
 
 $(PYSOCKET): $(HOST_SRC)
@@ -47,9 +104,9 @@ $(PYSOCKET): $(HOST_SRC)
 build: setup $(PYSOCKET) $(PYWASM) $(STDLIB)/.ok
 
 # A wasi:cli/run component using pysocket, for the tests of `pysocket run`.
-$(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
+$(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC) $(CORE_SO)
 	@mkdir -p $(BUILD)
-	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -o $@.tmp
+	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -p $(CORE_DIR) -o $@.tmp
 	mv $@.tmp $@
 
 demo: build

@@ -418,10 +418,11 @@ async fn bad_input_is_a_python_exception_and_the_guest_goes_on() {
     out.assert_ok();
     assert_eq!(
         out.expect("results"),
-        "read_unknown_fd:OSError,handshake_plain_socket:OSError,write_non_byte_payload:ValueError,\
-         decode_junk:SSLError,tlsv1_context:ValueError,cert_chain_junk:SSLError,\
-         udp_wrap:NotImplementedError,sni_callback:NotImplementedError,attach_twice:OSError,\
-         bio_non_byte:ValueError,context_limit:OSError"
+        "read_unknown_fd:OSError,handshake_plain_socket:OSError,write_not_bytes:TypeError,\
+         write_unknown_fd:OSError,decode_junk:SSLError,tlsv1_context:ValueError,\
+         cert_chain_junk:SSLError,udp_wrap:NotImplementedError,\
+         sni_callback:NotImplementedError,attach_twice:OSError,bio_not_bytes:TypeError,\
+         bio_junk:SSLError,context_limit:OSError"
     );
     // Contexts count against the socket limit (1024 by default); the
     // guest holds one more of its own.

@@ -4,6 +4,7 @@ import socket
 import ssl
 import sys
 
+import _pysocket_core as core
 from pysocket_guest import _ssl
 from wit_world.imports import tls as wtls
 from componentize_py_types import Err
@@ -25,7 +26,8 @@ def attempt(name, fn):
 
 attempt("read_unknown_fd", lambda: wtls.read(999, 10))
 attempt("handshake_plain_socket", lambda: wtls.handshake(socket.socket().fileno()))
-attempt("write_non_byte_payload", lambda: wtls.write(999, "\u0100"))
+attempt("write_not_bytes", lambda: core.tls_write(999, "\u0100"))
+attempt("write_unknown_fd", lambda: core.tls_write(999, b"x"))
 attempt("decode_junk", lambda: _ssl._test_decode_cert(junk))
 attempt("tlsv1_context", lambda: ssl.SSLContext(ssl.PROTOCOL_TLSv1))
 attempt("cert_chain_junk", lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(junk))
@@ -39,8 +41,9 @@ attempt("attach_twice", lambda: wtls.attach(raw.fileno(), ctx._ctx, False, "loca
         wtls.attach(raw.fileno(), ctx._ctx, False, "localhost"))
 raw.close()
 session = wtls.Session.open(ctx._ctx, False, "localhost")
-step = session.handshake("\u0100", False)
-results.append(f"bio_non_byte:{type(_ssl._exc(step.failure)).__name__}")
+attempt("bio_not_bytes", lambda: core.session_step(session.handle, "\u0100", False, False))
+_, failure = core.session_step(session.handle, b"\x16\x03\x01junk", False, False)
+results.append(f"bio_junk:{type(_ssl._exc(failure)).__name__}")
 held = []
 try:
     while len(held) < 5000:

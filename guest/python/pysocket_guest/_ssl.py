@@ -33,6 +33,7 @@ objects and translates. How it maps to ``wit/tls.wit``:
 
 from componentize_py_types import Err as _Err
 from wit_world.imports import tls as _wtls
+import _pysocket_core as _core
 
 import os as _os
 import sys as _sys
@@ -245,11 +246,11 @@ def _exc(error, operation='read'):
     timeout names the TLS operation, as ``_ssl.c`` does."""
     kind = error.__class__
     if kind is _T_NET:
-        from . import _socket
+        from . import _socket_errors
         inner = error.value
-        if inner.__class__ is _socket._E_Timeout:
+        if inner.__class__ is _socket_errors._E_Timeout:
             return TimeoutError(f"The {operation} operation timed out")
-        return _socket._exc(inner)
+        return _socket_errors._exc(inner)
     if kind is _T_WANT_READ:
         return _ssl_error(SSLWantReadError, SSL_ERROR_WANT_READ,
                           "The operation did not complete (read)")
@@ -287,20 +288,22 @@ def _unsupported(what):
 # Helpers
 
 
-def _payload(data):
-    """A bytes-like object as the WIT ``payload`` (one character per byte)."""
-    try:
-        return str(data, 'latin-1')
-    except TypeError:
-        pass
+def _nbytes(data):
+    """The length in bytes of a bytes-like argument (CPython's TypeError for
+    anything else; BufferError for a buffer that is not C-contiguous)."""
+    kind = data.__class__
+    if kind is bytes or kind is bytearray:
+        return len(data)
     try:
         view = memoryview(data)
     except TypeError:
         view = None
     if view is None:
-        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'")
+        raise TypeError(f"a bytes-like object is required, not '{kind.__name__}'")
     with view:
-        return str(view.tobytes(), 'latin-1')
+        if not view.c_contiguous:
+            raise BufferError("memoryview: underlying buffer is not C-contiguous")
+        return view.nbytes
 
 
 def _read_file(path, what):
@@ -329,31 +332,28 @@ def _decode_der(der):
     """A DER certificate as ``getpeercert()``'s dict."""
     error = None
     try:
-        c = _wtls.decode_certificate(str(der, 'latin-1'))
+        c = _core.decode_certificate(der)
     except _Err as e:
         error = e.value
     if error is not None:
         raise _exc(error)
-
-    def name(dn):
-        return tuple(tuple((a.name, a.value) for a in rdn) for rdn in dn)
-
+    subject, issuer, version, serial, not_before, not_after, alt_names, ocsp, ca_issuers, crl = c
     info = {
-        'subject': name(c.subject),
-        'issuer': name(c.issuer),
-        'version': c.version,
-        'serialNumber': c.serial_number,
-        'notBefore': c.not_before,
-        'notAfter': c.not_after,
+        'subject': subject,
+        'issuer': issuer,
+        'version': version,
+        'serialNumber': serial,
+        'notBefore': not_before,
+        'notAfter': not_after,
     }
-    if c.subject_alt_names:
-        info['subjectAltName'] = tuple(tuple(pair) for pair in c.subject_alt_names)
-    if c.ocsp:
-        info['OCSP'] = tuple(c.ocsp)
-    if c.ca_issuers:
-        info['caIssuers'] = tuple(c.ca_issuers)
-    if c.crl_distribution_points:
-        info['crlDistributionPoints'] = tuple(c.crl_distribution_points)
+    if alt_names:
+        info['subjectAltName'] = alt_names
+    if ocsp:
+        info['OCSP'] = ocsp
+    if ca_issuers:
+        info['caIssuers'] = ca_issuers
+    if crl:
+        info['crlDistributionPoints'] = crl
     return info
 
 
@@ -564,13 +564,11 @@ When all data has been read, the "eof" property will be True."""
         self._eof_written = True
 
     def _take(self):
-        """Everything buffered, as a WIT payload (the session takes it all)."""
+        """Everything buffered (the session takes it all): the buffer itself,
+        which the native core lends to the host; the BIO starts a new one."""
         buf = self._buf
-        if not buf:
-            return ''
-        data = str(buf, 'latin-1')
-        buf.clear()
-        return data
+        self._buf = bytearray()
+        return buf
 
     def _append(self, data):
         if data:
@@ -873,10 +871,10 @@ class _SSLContext:
         i = 0
         while i < len(wire):
             n = wire[i]
-            names.append(str(wire[i + 1:i + 1 + n], 'latin-1'))
+            names.append(wire[i + 1:i + 1 + n])
             i += 1 + n
-        self._alpn = names
-        self._ctx.set_alpn_protocols(names)
+        self._alpn = [str(name, 'latin-1') for name in names]
+        _core.context_set_alpn(self._ctx.handle, names)
 
     def _set_npn_protocols(self, protos, /):
         raise _unsupported("NPN (use ALPN)")
@@ -898,8 +896,8 @@ class _SSLContext:
                 raise ValueError("password cannot be longer than 1023 bytes")
         else:
             password = None
-        pw = None if password is None else str(bytes(password), 'latin-1')
-        _ctx_call(self._ctx.load_cert_chain, str(chain, 'latin-1'), str(key, 'latin-1'), pw)
+        pw = None if password is None else bytes(password)
+        _ctx_call(_core.context_load_cert_chain, self._ctx.handle, chain, key, pw)
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         if cafile is None and capath is None and cadata is None:
@@ -914,7 +912,7 @@ class _SSLContext:
                     text = cadata.encode('ascii')
                 except UnicodeEncodeError:
                     raise TypeError("cadata should be an ASCII string or a bytes-like object") from None
-                self._add_cadata(self._ctx.add_trust_pem, str(text, 'latin-1'), "no start line")
+                self._add_cadata(text, False, "no start line")
             else:
                 try:
                     view = memoryview(cadata)
@@ -923,13 +921,13 @@ class _SSLContext:
                 if view is None:
                     raise TypeError("cadata should be an ASCII string or a bytes-like object")
                 with view:
-                    data = str(view.tobytes(), 'latin-1')
-                self._add_cadata(self._ctx.add_trust_der, data, "not enough data")
+                    data = view.tobytes()
+                self._add_cadata(data, True, "not enough data")
 
-    def _add_cadata(self, method, data, empty_reason):
+    def _add_cadata(self, data, der, empty_reason):
         error = None
         try:
-            method(data)
+            _core.context_add_trust(self._ctx.handle, data, der)
         except _Err as e:
             error = e.value
         if error is not None:
@@ -939,7 +937,7 @@ class _SSLContext:
             raise _exc(error)
 
     def _add_pem(self, data, what):
-        _ctx_call(self._ctx.add_trust_pem, str(data, 'latin-1'))
+        _ctx_call(_core.context_add_trust, self._ctx.handle, data, False)
 
     def _load_capath(self, capath):
         capath = _os.fspath(capath)
@@ -1116,15 +1114,17 @@ class _SSLSocket:
     # -- host calls ---------------------------------------------------------------
 
     def _bio_step(self, step):
-        """Appends a memory-BIO step's output; raises its failure."""
-        self._outgoing._append(step.outgoing)
-        return step.failure
+        """Appends a memory-BIO step's output; returns its failure."""
+        outgoing, failure = step
+        self._outgoing._append(outgoing)
+        return failure
 
     def do_handshake(self):
         error = None
         if self._session is not None:
             incoming = self._incoming
-            error = self._bio_step(self._session.handshake(incoming._take(), incoming._eof_written))
+            error = self._bio_step(_core.session_step(
+                self._session.handle, incoming._take(), incoming._eof_written, False))
         else:
             try:
                 _wtls.handshake(self._fd)
@@ -1154,11 +1154,12 @@ class _SSLSocket:
             data = b''
             if self._session is not None:
                 incoming = self._incoming
-                data, step = self._session.read(incoming._take(), incoming._eof_written, size)
-                error = self._bio_step(step)
+                data, outgoing, error = _core.session_read(
+                    self._session.handle, incoming._take(), incoming._eof_written, size)
+                self._outgoing._append(outgoing)
             else:
                 try:
-                    data = _wtls.read(self._fd, size)
+                    data = _core.tls_read(self._fd, size)
                 except _Err as e:
                     error = e.value
             if error is not None:
@@ -1180,17 +1181,16 @@ class _SSLSocket:
                 view.release()
 
     def write(self, b, /):
-        data = _payload(b)
-        if not data:
+        if not _nbytes(b):
             return 0
         error = None
         n = 0
         if self._session is not None:
-            n, step = self._session.write(data)
-            error = self._bio_step(step)
+            n, outgoing, error = _core.session_write(self._session.handle, b)
+            self._outgoing._append(outgoing)
         else:
             try:
-                n = _wtls.write(self._fd, data)
+                n = _core.tls_write(self._fd, b)
             except _Err as e:
                 error = e.value
         if error is not None:
@@ -1213,7 +1213,8 @@ class _SSLSocket:
         error = None
         if self._session is not None:
             incoming = self._incoming
-            error = self._bio_step(self._session.unwrap(incoming._take(), incoming._eof_written))
+            error = self._bio_step(_core.session_step(
+                self._session.handle, incoming._take(), incoming._eof_written, True))
             if error is not None:
                 raise _exc(error, 'read')
             return None

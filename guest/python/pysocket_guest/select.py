@@ -21,13 +21,16 @@ Any other number is ``OSError(EBADF)`` from ``select()`` and ``POLLNVAL``
 from ``poll()``, as the system calls report a bad descriptor.
 """
 
+from componentize_py_types import Err as _Err
+import _pysocket_core as _core
+
+import errno as _errno
+import os as _os
+from _warnings import warn as _warn
 from time import monotonic_ns as _monotonic_ns
 
-from wit_world.imports import poll as _wpoll
-
-from ._socket import (
-    _Err, _as_int, _as_unsigned, _errno, _exc, _os, _to_ns, _warn,
-)
+from ._socket_args import _as_int, _as_unsigned, _to_ns
+from ._socket_errors import _exc
 
 error = OSError
 
@@ -45,8 +48,7 @@ POLLMSG = 0x0400
 POLLRDHUP = 0x2000
 PIPE_BUF = 4096
 
-_PollRequest = _wpoll.PollRequest
-_host_poll = _wpoll.poll
+_host_poll = _core.poll  # [(fd, events)], ns or None -> [(fd, revents)]
 _FD_SETSIZE = 1024
 # Which poll bits make a descriptor ready for each of select()'s three lists
 # (POLLIN_SET, POLLOUT_SET, POLLEX_SET of Linux's fs/select.c).
@@ -147,7 +149,7 @@ that are ready."""
     for entries, bit in ((readers, POLLIN), (writers, POLLOUT), (exceptional, POLLPRI)):
         for obj, fd in entries:
             wanted[fd] = wanted.get(fd, 0) | bit
-    requests = [_PollRequest(fd, events) for fd, events in wanted.items()]
+    requests = list(wanted.items())
     deadline = None if remaining is None else _monotonic_ns() + remaining
     while True:
         error = None
@@ -160,13 +162,12 @@ that are ready."""
         if not ready:
             return [], [], []
         revents = {}
-        for item in ready:
-            events = item.revents
+        for fd, events in ready:
             if events & POLLNVAL:
-                events = _file_readiness(item.fd, wanted[item.fd])
+                events = _file_readiness(fd, wanted[fd])
                 if events is None:
                     raise OSError(_errno.EBADF, _os.strerror(_errno.EBADF))
-            revents[item.fd] = events
+            revents[fd] = events
         result = ([obj for obj, fd in readers if revents.get(fd, 0) & _SELECT_IN],
                   [obj for obj, fd in writers if revents.get(fd, 0) & _SELECT_OUT],
                   [obj for obj, fd in exceptional if revents.get(fd, 0) & _SELECT_EX])
@@ -255,8 +256,7 @@ report, as a list of (fd, event) 2-tuples."""
             wait = None if ms < 0 else ms * 1_000_000
         requests = self._requests
         if requests is None:
-            requests = self._requests = [
-                _PollRequest(fd, mask) for fd, mask in self._events.items()]
+            requests = self._requests = list(self._events.items())
         if not requests and wait == 0:
             # Nothing to watch and no wait: nothing to ask the host. (This
             # also keeps `import selectors` free of host calls, which it
@@ -271,14 +271,13 @@ report, as a list of (fd, event) 2-tuples."""
             raise _exc(error)
         events = self._events
         result = []
-        for item in ready:
-            asked = events.get(item.fd, 0)
-            revents = item.revents
+        for fd, revents in ready:
+            asked = events.get(fd, 0)
             if revents & POLLNVAL:
-                revents = _file_readiness(item.fd, asked) or POLLNVAL
+                revents = _file_readiness(fd, asked) or POLLNVAL
             revents &= asked | _ALWAYS
             if revents:
-                result.append((item.fd, revents))
+                result.append((fd, revents))
         return result
 
 

@@ -7,8 +7,6 @@ mod resolve;
 mod socket;
 pub mod tls;
 
-pub(crate) use socket::payload_bytes;
-
 use crate::bindings::types;
 use crate::{PysocketImpl, SocketError};
 

@@ -218,21 +218,18 @@ impl Host for PysocketImpl<'_> {
         })
     }
 
-    async fn send(&mut self, fd: u32, data: String, flags: i32) -> R<u32> {
+    async fn send(&mut self, fd: u32, data: Vec<u8>, flags: i32) -> R<u32> {
         let sock = self.sock(fd)?;
-        let data = payload_bytes(data)?;
         Ok(sock.send(&data, flags).await? as u32)
     }
 
-    async fn sendall(&mut self, fd: u32, data: String, flags: i32) -> R<()> {
+    async fn sendall(&mut self, fd: u32, data: Vec<u8>, flags: i32) -> R<()> {
         let sock = self.sock(fd)?;
-        let data = payload_bytes(data)?;
         Ok(sock.send_all(&data, flags).await?)
     }
 
-    async fn sendto(&mut self, fd: u32, data: String, flags: i32, address: WitAddress) -> R<u32> {
+    async fn sendto(&mut self, fd: u32, data: Vec<u8>, flags: i32, address: WitAddress) -> R<u32> {
         let sock = self.sock(fd)?;
-        let data = payload_bytes(data)?;
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
             .await?;
@@ -242,16 +239,12 @@ impl Host for PysocketImpl<'_> {
     async fn sendmsg(
         &mut self,
         fd: u32,
-        buffers: Vec<String>,
+        buffers: Vec<Vec<u8>>,
         ancillary: Vec<AncillaryItem>,
         flags: i32,
         address: Option<WitAddress>,
     ) -> R<u32> {
         let sock = self.sock(fd)?;
-        let buffers = buffers
-            .into_iter()
-            .map(payload_bytes)
-            .collect::<R<Vec<_>>>()?;
         let to = match address {
             Some(a) => Some(
                 self.resolve_address(a, sock.family(), Purpose::Connect)
@@ -380,24 +373,6 @@ impl Host for PysocketImpl<'_> {
         }
         Ok((fds[0], fds[1]))
     }
-}
-
-/// The bytes of a `payload` (see `types.wit`): one byte per character.
-/// ASCII, the common case, is taken over without a copy.
-pub(crate) fn payload_bytes(data: String) -> R<Vec<u8>> {
-    if data.is_ascii() {
-        return Ok(data.into_bytes());
-    }
-    data.chars()
-        .map(|c| {
-            u8::try_from(u32::from(c)).map_err(|_| {
-                NetError::Invalid(format!(
-                    "payload character {c:?} is not a byte (U+0000..U+00FF)"
-                ))
-                .into()
-            })
-        })
-        .collect()
 }
 
 /// A new descriptor for the same OS socket, with the same timeout.

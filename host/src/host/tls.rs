@@ -95,18 +95,6 @@ fn step_to_wit(s: Step) -> BioStep {
     }
 }
 
-/// The bytes of a `payload` (one byte per character, see `types.wit`).
-fn bytes(data: String) -> R<Vec<u8>> {
-    crate::host::payload_bytes(data).map_err(|e| match e {
-        crate::SocketError::Guest(_) => {
-            TlsFailure::Tls(TlsError::Net(crate::net::NetError::Invalid(
-                "payload character is not a byte (U+0000..U+00FF)".into(),
-            )))
-        }
-        crate::SocketError::Trap(t) => TlsFailure::Trap(t),
-    })
-}
-
 impl PysocketImpl<'_> {
     fn tls_context(&mut self, ctx: &Resource<TlsContext>) -> R<&mut TlsContext> {
         Ok(self.ctx.tls_resources.get_mut(ctx)?)
@@ -147,8 +135,7 @@ impl Host for PysocketImpl<'_> {
         Ok(self.ctx.tls.get_mut(fd)?.read(max).await?)
     }
 
-    async fn write(&mut self, fd: u32, data: String) -> R<u32> {
-        let data = bytes(data)?;
+    async fn write(&mut self, fd: u32, data: Vec<u8>) -> R<u32> {
         Ok(self.ctx.tls.get_mut(fd)?.write(&data).await? as u32)
     }
 
@@ -170,8 +157,8 @@ impl Host for PysocketImpl<'_> {
         Ok(self.ctx.tls.get_mut(fd)?.tls().peer_certificates())
     }
 
-    fn decode_certificate(&mut self, der: String) -> R<Certificate> {
-        let info = certinfo::decode(&bytes(der)?)?;
+    fn decode_certificate(&mut self, der: Vec<u8>) -> R<Certificate> {
+        let info = certinfo::decode(&der)?;
         let name = |n: certinfo::Name| {
             n.into_iter()
                 .map(|rdn| {
@@ -263,18 +250,9 @@ impl HostContext for PysocketImpl<'_> {
     fn set_alpn_protocols(
         &mut self,
         ctx: Resource<TlsContext>,
-        protocols: Vec<String>,
+        protocols: Vec<Vec<u8>>,
     ) -> wasmtime::Result<()> {
-        let mut list = Vec::with_capacity(protocols.len());
-        for p in protocols {
-            match bytes(p) {
-                Ok(b) => list.push(b),
-                Err(TlsFailure::Trap(t)) => return Err(t),
-                // Not bytes: cannot be an ALPN name; leave it out.
-                Err(TlsFailure::Tls(_)) => continue,
-            }
-        }
-        self.ctx.tls_resources.get_mut(&ctx)?.set_alpn(list);
+        self.ctx.tls_resources.get_mut(&ctx)?.set_alpn(protocols);
         Ok(())
     }
 
@@ -322,13 +300,11 @@ impl HostContext for PysocketImpl<'_> {
         Ok(())
     }
 
-    fn add_trust_pem(&mut self, ctx: Resource<TlsContext>, pem: String) -> R<u32> {
-        let pem = bytes(pem)?;
+    fn add_trust_pem(&mut self, ctx: Resource<TlsContext>, pem: Vec<u8>) -> R<u32> {
         Ok(self.tls_context(&ctx)?.add_roots_pem(&pem)?)
     }
 
-    fn add_trust_der(&mut self, ctx: Resource<TlsContext>, der: String) -> R<u32> {
-        let der = bytes(der)?;
+    fn add_trust_der(&mut self, ctx: Resource<TlsContext>, der: Vec<u8>) -> R<u32> {
         Ok(self.tls_context(&ctx)?.add_roots_der(&der)?)
     }
 
@@ -351,13 +327,10 @@ impl HostContext for PysocketImpl<'_> {
     fn load_cert_chain(
         &mut self,
         ctx: Resource<TlsContext>,
-        chain: String,
-        key: String,
-        password: Option<String>,
+        chain: Vec<u8>,
+        key: Vec<u8>,
+        password: Option<Vec<u8>>,
     ) -> R<()> {
-        let chain = bytes(chain)?;
-        let key = bytes(key)?;
-        let password = password.map(bytes).transpose()?;
         Ok(self
             .tls_context(&ctx)?
             .load_cert_chain(&chain, &key, password.as_deref())?)
@@ -395,13 +368,9 @@ impl HostSession for PysocketImpl<'_> {
     fn handshake(
         &mut self,
         s: Resource<BioSession>,
-        incoming: String,
+        incoming: Vec<u8>,
         incoming_eof: bool,
     ) -> wasmtime::Result<BioStep> {
-        let incoming = match step_input(incoming)? {
-            Ok(b) => b,
-            Err(step) => return Ok(step),
-        };
         let session = self.ctx.tls_resources.get_mut(&s)?;
         Ok(step_to_wit(session.handshake(&incoming, incoming_eof)))
     }
@@ -409,25 +378,21 @@ impl HostSession for PysocketImpl<'_> {
     fn read(
         &mut self,
         s: Resource<BioSession>,
-        incoming: String,
+        incoming: Vec<u8>,
         incoming_eof: bool,
         max: u32,
     ) -> wasmtime::Result<(Vec<u8>, BioStep)> {
-        let incoming = match step_input(incoming)? {
-            Ok(b) => b,
-            Err(step) => return Ok((Vec::new(), step)),
-        };
         let max = (max as usize).min(self.ctx.policy().max_read());
         let session = self.ctx.tls_resources.get_mut(&s)?;
         let (data, step) = session.read(&incoming, incoming_eof, max);
         Ok((data, step_to_wit(step)))
     }
 
-    fn write(&mut self, s: Resource<BioSession>, data: String) -> wasmtime::Result<(u32, BioStep)> {
-        let data = match step_input(data)? {
-            Ok(b) => b,
-            Err(step) => return Ok((0, step)),
-        };
+    fn write(
+        &mut self,
+        s: Resource<BioSession>,
+        data: Vec<u8>,
+    ) -> wasmtime::Result<(u32, BioStep)> {
         let session = self.ctx.tls_resources.get_mut(&s)?;
         let (n, step) = session.write(&data);
         Ok((n, step_to_wit(step)))
@@ -436,13 +401,9 @@ impl HostSession for PysocketImpl<'_> {
     fn unwrap(
         &mut self,
         s: Resource<BioSession>,
-        incoming: String,
+        incoming: Vec<u8>,
         incoming_eof: bool,
     ) -> wasmtime::Result<BioStep> {
-        let incoming = match step_input(incoming)? {
-            Ok(b) => b,
-            Err(step) => return Ok(step),
-        };
         let session = self.ctx.tls_resources.get_mut(&s)?;
         Ok(step_to_wit(session.unwrap(&incoming, incoming_eof)))
     }
@@ -469,18 +430,5 @@ impl HostSession for PysocketImpl<'_> {
         self.ctx.tls_resources.delete(s)?;
         self.ctx.tls_bio_sessions -= 1;
         Ok(())
-    }
-}
-
-/// Payload bytes for a memory-BIO step, or the step that reports a
-/// malformed payload (`ValueError` in the guest).
-fn step_input(data: String) -> wasmtime::Result<Result<Vec<u8>, BioStep>> {
-    match bytes(data) {
-        Ok(b) => Ok(Ok(b)),
-        Err(TlsFailure::Trap(t)) => Err(t),
-        Err(TlsFailure::Tls(e)) => Ok(Err(BioStep {
-            outgoing: Vec::new(),
-            failure: Some(tls_error_to_wit(e)),
-        })),
     }
 }
