@@ -52,6 +52,14 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
 	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -o $@.tmp
 	mv $@.tmp $@
 
+# A Rust guest on pysocket:socket (examples/rust-guest; its own lock file and
+# target directory, outside the host workspace).
+RUST_GUEST  := $(BUILD)/rust-guest.wasm
+$(RUST_GUEST): examples/rust-guest/Cargo.toml examples/rust-guest/Cargo.lock $(wildcard examples/rust-guest/src/*.rs) $(wildcard wit/*.wit)
+	@mkdir -p $(BUILD)
+	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo build --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml
+	cp $(BUILD)/rust-guest-target/wasm32-wasip2/release/pysocket-rust-guest.wasm $@
+
 demo: build
 	@bash examples/demo.sh
 
@@ -69,7 +77,7 @@ $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok $(PYLIBS)/.ok
+test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
