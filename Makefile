@@ -95,10 +95,13 @@ conformance: build
 
 fmt:
 	cargo fmt --all
+	cargo fmt --manifest-path examples/rust-guest/Cargo.toml
 
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path examples/rust-guest/Cargo.toml -- --check
 	cargo clippy --release --workspace --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo clippy --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml -- -D warnings
 
 clean:
 	rm -rf $(BUILD) target

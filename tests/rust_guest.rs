@@ -67,7 +67,8 @@ fn rust_guest_reports_its_errors() {
         .expect("running pysocket");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("rust-guest: \"not-an-address\" is not HOST:PORT"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("rust-guest: \"not-an-address\" is not HOST:PORT"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
