@@ -65,12 +65,7 @@ struct Failure(Error);
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Error::Os(e) => write!(
-                f,
-                "{} ({})",
-                errno_name(e.code),
-                e.message
-            ),
+            Error::Os(e) => write!(f, "{} ({})", errno_name(e.code), e.message),
             Error::Timeout => f.write_str("timed out"),
             Error::Gai(e) => write!(f, "gaierror {}: {}", e.code, e.message),
             Error::Host(e) => write!(f, "herror {}: {}", e.code, e.message),
@@ -192,11 +187,7 @@ fn run(args: &[String]) -> Result<(), String> {
             .and_then(|s| s.connect(outside))
             .map_err(|f| f.0)
         {
-            Err(Error::Os(e)) => println!(
-                "denied={}: {}",
-                errno_name(e.code),
-                e.message
-            ),
+            Err(Error::Os(e)) => println!("denied={}: {}", errno_name(e.code), e.message),
             Err(other) => return Err(format!("denied: unexpected {}", Failure(other))),
             Ok(()) => return Err(format!("denied: the connect to {outside} succeeded")),
         }
