@@ -143,15 +143,19 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// A hook that allows only port 80 and records what it saw.
-    fn recording_hook() -> (PolicyHook, Arc<Mutex<Vec<(SocketUse, SocketAddr)>>>) {
+    type Seen = Arc<Mutex<Vec<(SocketUse, SocketAddr)>>>;
+
+    /// A policy whose hook allows only port 80 and records what it saw.
+    fn recording_policy() -> (Policy, Seen) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let hook = PolicyHook::new(move |what, addr| {
-            log.lock().unwrap().push((what, addr));
-            async move { addr.port() == 80 }
-        });
-        (hook, seen)
+        let policy = Policy::builder()
+            .policy_hook(move |what, addr: SocketAddr| {
+                log.lock().unwrap().push((what, addr));
+                async move { addr.port() == 80 }
+            })
+            .build();
+        (policy, seen)
     }
 
     fn block_on<F: Future>(f: F) -> F::Output {
@@ -163,8 +167,7 @@ mod tests {
 
     #[test]
     fn the_hook_decides_and_names_itself() {
-        let (hook, seen) = recording_hook();
-        let policy = Policy::builder().policy_hook(hook).build();
+        let (policy, seen) = recording_policy();
         let mut ctx = PysocketCtx::new(Arc::new(policy));
         let this = PysocketImpl { ctx: &mut ctx };
         let allowed = Address::Inet(std::net::SocketAddrV4::new([127, 0, 0, 1].into(), 80));
@@ -198,8 +201,8 @@ mod tests {
         let any = Address::Inet(std::net::SocketAddrV4::new([127, 0, 0, 1].into(), 1));
         block_on(this.check_use(SocketUse::Send, &any)).unwrap();
 
-        let (hook, seen) = recording_hook();
-        let mut ctx = PysocketCtx::new(Arc::new(Policy::builder().policy_hook(hook).build()));
+        let (policy, seen) = recording_policy();
+        let mut ctx = PysocketCtx::new(Arc::new(policy));
         let this = PysocketImpl { ctx: &mut ctx };
         block_on(this.check_use(SocketUse::Bind, &Address::Unix(b"/tmp/x".to_vec()))).unwrap();
         assert!(seen.lock().unwrap().is_empty());
