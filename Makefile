@@ -109,6 +109,14 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC) $(CORE_SO)
 	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -p $(CORE_DIR) -o $@.tmp
 	mv $@.tmp $@
 
+# A Rust guest on pysocket:socket (examples/rust-guest; its own lock file and
+# target directory, outside the host workspace).
+RUST_GUEST  := $(BUILD)/rust-guest.wasm
+$(RUST_GUEST): examples/rust-guest/Cargo.toml examples/rust-guest/Cargo.lock $(wildcard examples/rust-guest/src/*.rs) $(wildcard wit/*.wit)
+	@mkdir -p $(BUILD)
+	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo build --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml
+	cp $(BUILD)/rust-guest-target/wasm32-wasip2/release/pysocket-rust-guest.wasm $@
+
 demo: build
 	@bash examples/demo.sh
 
@@ -126,7 +134,7 @@ $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok $(PYLIBS)/.ok
+test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
@@ -144,10 +152,13 @@ conformance: build
 
 fmt:
 	cargo fmt --all
+	cargo fmt --manifest-path examples/rust-guest/Cargo.toml
 
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path examples/rust-guest/Cargo.toml -- --check
 	cargo clippy --release --workspace --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo clippy --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml -- -D warnings
 
 clean:
 	rm -rf $(BUILD) target

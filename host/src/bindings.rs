@@ -2,7 +2,8 @@
 //! wasmtime's `bindgen!`.
 //!
 //! Functions that can wait (connect, accept, the recv/send families, poll,
-//! name lookups) are `async` on the host: to the guest they block, but only
+//! name lookups; bind and listen, which can wait for the embedder's policy
+//! hook) are `async` on the host: to the guest they block, but only
 //! the calling guest's store is suspended while the executor serves others.
 //! The TLS functions that only compute (contexts, memory-BIO sessions,
 //! certificate decoding) are synchronous. Every import is `trappable` so a host bug can trap, while ordinary failures travel as [`crate::SocketError`] and reach
@@ -14,7 +15,6 @@ wasmtime::component::bindgen!({
     imports: {
         "pysocket:socket/socket.create": trappable,
         "pysocket:socket/socket.info": trappable,
-        "pysocket:socket/socket.listen": trappable,
         "pysocket:socket/socket.getsockname": trappable,
         "pysocket:socket/socket.getpeername": trappable,
         "pysocket:socket/socket.shutdown": trappable,

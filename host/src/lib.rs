@@ -17,6 +17,8 @@
 //!   descriptor, memory-BIO sessions, certificates; WIT-free like `net`.
 //! - [`policy`]: deny-by-default network rules ([`Policy`], built with
 //!   [`PolicyBuilder`]).
+//! - [`policy_hook`]: the embedder's async per-use decision
+//!   ([`PolicyBuilder::policy_hook`]), asked after the rules allow.
 //! - [`runtime`]: engine configuration (async, epoch yielding), the
 //!   compiled-code cache and the runners behind the `pysocket` CLI.
 //!
@@ -29,6 +31,7 @@ mod error;
 pub mod host;
 pub mod net;
 pub mod policy;
+pub mod policy_hook;
 pub mod runtime;
 pub mod tls;
 
@@ -37,4 +40,5 @@ pub use ctx::{
 };
 pub use error::SocketError;
 pub use policy::{Policy, PolicyBuilder};
+pub use policy_hook::{PolicyHook, SocketUse};
 pub use tls::TrustRoots;

@@ -23,6 +23,7 @@
 //! `*` or include 0.
 
 use crate::net::HostsTable;
+use crate::policy_hook::{PolicyHook, SocketUse};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
@@ -243,6 +244,8 @@ pub struct Policy {
     unix_dirs: Vec<UnixDir>,
     abstract_names: bool,
     hosts_table: Option<Arc<HostsTable>>,
+    /// The embedder's per-use hook (see [`crate::policy_hook`]).
+    hook: Option<PolicyHook>,
 }
 
 /// A directory where a guest may bind and connect AF_UNIX sockets: guest
@@ -382,6 +385,11 @@ impl Policy {
     pub fn hosts_table(&self) -> Option<&HostsTable> {
         self.hosts_table.as_deref()
     }
+
+    /// The embedder's per-use hook, if one was registered.
+    pub fn hook(&self) -> Option<&PolicyHook> {
+        self.hook.as_ref()
+    }
 }
 
 /// Builds a [`Policy`]. Starts denying everything.
@@ -409,6 +417,7 @@ impl PolicyBuilder {
                 unix_dirs: Vec::new(),
                 abstract_names: false,
                 hosts_table: None,
+                hook: None,
             },
         }
     }
@@ -477,6 +486,19 @@ impl PolicyBuilder {
     /// or pinned by a rule that names it. `--hosts FILE`.
     pub fn hosts_table(mut self, table: HostsTable) -> Self {
         self.policy.hosts_table = Some(Arc::new(table));
+        self
+    }
+
+    /// After the rules allow a use of an address, also asks `hook(use,
+    /// address)`, which may deny it (it can only narrow the rules; see
+    /// [`crate::policy_hook`] for the uses and when it is called).
+    /// Registering another hook replaces this one.
+    pub fn policy_hook<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(SocketUse, SocketAddr) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = bool> + Send + 'static,
+    {
+        self.policy.hook = Some(PolicyHook::new(hook));
         self
     }
 

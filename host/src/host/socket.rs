@@ -7,6 +7,7 @@ use crate::net::msg::{ControlIn, ControlOut};
 use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
 use crate::net::{options, Address, NetError, Sock};
 use crate::policy::Purpose;
+use crate::policy_hook::SocketUse;
 use crate::{PysocketImpl, SocketError};
 use socket2::{Domain, Socket, Type};
 use std::sync::Arc;
@@ -125,18 +126,28 @@ impl Host for PysocketImpl<'_> {
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Bind)
             .await?;
+        self.check_use(SocketUse::Bind, &addr).await?;
         Ok(sock.bind(&addr.to_sockaddr()?)?)
     }
 
-    fn listen(&mut self, fd: u32, backlog: i32) -> R<()> {
+    async fn listen(&mut self, fd: u32, backlog: i32) -> R<()> {
         let sock = self.sock(fd)?;
         self.check_implicit_bind(&sock)?;
+        if self.ctx.policy().hook().is_some() {
+            if let Some(local) = Address::from_sockaddr(&sock.local_addr()?) {
+                self.check_use(SocketUse::Listen, &local).await?;
+            }
+        }
         Ok(sock.listen(backlog.clamp(0, libc::SOMAXCONN))?)
     }
 
     async fn accept(&mut self, fd: u32) -> R<(u32, WitAddress)> {
         let sock = self.sock(fd)?;
         let (os, peer) = sock.accept().await?;
+        if let Some(from) = Address::from_sockaddr(&peer) {
+            // Denied: `os` is dropped, which closes the connection.
+            self.check_use(SocketUse::Accept, &from).await?;
+        }
         let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
         let fd = self.ctx.fds.insert(accepted)?;
         Ok((fd, self.sockaddr_to_wit(&peer)))
@@ -147,6 +158,7 @@ impl Host for PysocketImpl<'_> {
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
             .await?;
+        self.check_use(SocketUse::Connect, &addr).await?;
         Ok(sock.connect(&addr.to_sockaddr()?).await?)
     }
 
@@ -233,6 +245,7 @@ impl Host for PysocketImpl<'_> {
         let addr = self
             .resolve_address(address, sock.family(), Purpose::Connect)
             .await?;
+        self.check_use(SocketUse::Send, &addr).await?;
         Ok(sock.send_to(&data, flags, &addr.to_sockaddr()?).await? as u32)
     }
 
@@ -246,11 +259,13 @@ impl Host for PysocketImpl<'_> {
     ) -> R<u32> {
         let sock = self.sock(fd)?;
         let to = match address {
-            Some(a) => Some(
-                self.resolve_address(a, sock.family(), Purpose::Connect)
-                    .await?
-                    .to_sockaddr()?,
-            ),
+            Some(a) => {
+                let addr = self
+                    .resolve_address(a, sock.family(), Purpose::Connect)
+                    .await?;
+                self.check_use(SocketUse::Send, &addr).await?;
+                Some(addr.to_sockaddr()?)
+            }
             None => None,
         };
         // The sockets passed must stay open until the message is sent.
