@@ -41,11 +41,10 @@ use std::time::{Duration, Instant};
 const AF_INET: i32 = 2;
 const SOCK_STREAM: i32 = 1;
 
-/// The one place that knows how `payload` is spelled in the WIT: a string
-/// with one character per byte (latin-1). When `payload` becomes
-/// `list<u8>` this becomes `data.to_vec()`.
+/// The one place that knows how `payload` is spelled in the WIT: `list<u8>`,
+/// the caller's bytes.
 fn payload(data: &[u8]) -> Payload {
-    data.iter().map(|&b| char::from(b)).collect()
+    data.to_vec()
 }
 
 /// The C name of an errno (`ECONNREFUSED`). wit-bindgen gives a WIT enum
