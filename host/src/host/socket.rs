@@ -6,7 +6,7 @@ use crate::bindings::types::Address as WitAddress;
 use crate::net::msg::{ControlIn, ControlOut};
 use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
 use crate::net::{options, Address, NetError, Sock};
-use crate::policy::Purpose;
+use crate::policy::Op;
 use crate::{PysocketImpl, SocketError};
 use socket2::{Domain, Socket, Type};
 use std::sync::Arc;
@@ -53,18 +53,24 @@ impl PysocketImpl<'_> {
         (bufsize as usize).min(self.ctx.policy().max_read())
     }
 
-    /// Before `listen` on a socket with no port yet, the OS binds a
-    /// wildcard address: that needs the bind permission too.
-    fn check_implicit_bind(&self, sock: &Sock) -> R<()> {
-        if sock.family() != libc::AF_INET && sock.family() != libc::AF_INET6 {
-            return Ok(());
+}
+
+impl PysocketImpl<'_> {
+    /// SO_SNDBUF/SO_RCVBUF are capped at the policy's `max_buffer`, given
+    /// as an int or as the bytes of one.
+    fn clamp_buffer_size(&self, level: i32, name: i32, value: SockoptValue) -> SockoptValue {
+        if level != libc::SOL_SOCKET || (name != libc::SO_SNDBUF && name != libc::SO_RCVBUF) {
+            return value;
         }
-        let local = sock.local_addr()?;
-        match Address::from_sockaddr(&local) {
-            Some(addr) if addr.ip().is_some_and(|sa| sa.port() == 0) => {
-                self.check_address(Purpose::Bind, &addr)
-            }
-            _ => Ok(()),
+        let cap = i32::try_from(self.ctx.policy().limits().max_buffer).unwrap_or(i32::MAX);
+        match value {
+            SockoptValue::Int(v) => SockoptValue::Int(v.min(cap)),
+            // The kernel reads an int from the first 4 bytes of longer values.
+            SockoptValue::Bytes(b) => match b.get(..4).and_then(|x| <[u8; 4]>::try_from(x).ok()) {
+                Some(raw) => SockoptValue::Int(i32::from_ne_bytes(raw).min(cap)),
+                None => SockoptValue::Bytes(b),
+            },
+            other => other,
         }
     }
 }
@@ -123,20 +129,21 @@ impl Host for PysocketImpl<'_> {
     async fn bind(&mut self, fd: u32, address: WitAddress) -> R<()> {
         let sock = self.sock(fd)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Bind)
+            .resolve_address(address, sock.family(), Op::Bind)
             .await?;
         Ok(sock.bind(&addr.to_sockaddr()?)?)
     }
 
     fn listen(&mut self, fd: u32, backlog: i32) -> R<()> {
         let sock = self.sock(fd)?;
-        self.check_implicit_bind(&sock)?;
-        Ok(sock.listen(backlog.clamp(0, libc::SOMAXCONN))?)
+        self.decide_listen(&sock)?;
+        Ok(sock.listen(self.ctx.policy().limits().backlog(backlog))?)
     }
 
     async fn accept(&mut self, fd: u32) -> R<(u32, WitAddress)> {
         let sock = self.sock(fd)?;
-        let (os, peer) = sock.accept().await?;
+        let inbound = self.inbound();
+        let (os, peer) = sock.accept_filtered(|peer| inbound.accept(peer)).await?;
         let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
         let fd = self.ctx.fds.insert(accepted)?;
         Ok((fd, self.sockaddr_to_wit(&peer)))
@@ -145,7 +152,7 @@ impl Host for PysocketImpl<'_> {
     async fn connect(&mut self, fd: u32, address: WitAddress) -> R<()> {
         let sock = self.sock(fd)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Connect)
+            .resolve_address(address, sock.family(), Op::Connect)
             .await?;
         Ok(sock.connect(&addr.to_sockaddr()?).await?)
     }
@@ -162,6 +169,15 @@ impl Host for PysocketImpl<'_> {
 
     async fn recv(&mut self, fd: u32, bufsize: u32, flags: i32) -> R<Vec<u8>> {
         let sock = self.sock(fd)?;
+        if sock.is_inet_datagram() {
+            let inbound = self.inbound();
+            let (data, _) = sock
+                .recv_from_filtered(self.max_read(bufsize), flags, |from| {
+                    inbound.receive(&sock, from)
+                })
+                .await?;
+            return Ok(data);
+        }
         Ok(sock.recv(self.max_read(bufsize), flags).await?)
     }
 
@@ -172,7 +188,15 @@ impl Host for PysocketImpl<'_> {
         flags: i32,
     ) -> R<(Vec<u8>, Option<WitAddress>)> {
         let sock = self.sock(fd)?;
-        let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
+        let inbound = self.inbound();
+        let (data, from) = if sock.is_inet_datagram() {
+            sock.recv_from_filtered(self.max_read(bufsize), flags, |from| {
+                inbound.receive(&sock, from)
+            })
+            .await?
+        } else {
+            sock.recv_from(self.max_read(bufsize), flags).await?
+        };
         Ok((
             data,
             Address::from_sockaddr(&from).map(|a| self.address_to_wit(&a)),
@@ -188,9 +212,16 @@ impl Host for PysocketImpl<'_> {
     ) -> R<ReceivedMessage> {
         let sock = self.sock(fd)?;
         let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
-        let got = sock
-            .recv_msg(self.max_read(bufsize), ancbufsize, flags)
-            .await?;
+        let inbound = self.inbound();
+        let got = if sock.is_inet_datagram() {
+            sock.recv_msg_filtered(self.max_read(bufsize), ancbufsize, flags, |from| {
+                inbound.receive(&sock, from)
+            })
+            .await?
+        } else {
+            sock.recv_msg(self.max_read(bufsize), ancbufsize, flags)
+                .await?
+        };
         let mut ancillary = Vec::with_capacity(got.control.len());
         for item in got.control {
             ancillary.push(match item {
@@ -234,7 +265,7 @@ impl Host for PysocketImpl<'_> {
         let sock = self.sock(fd)?;
         let data = payload_bytes(data)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Connect)
+            .resolve_address(address, sock.family(), Op::SendTo)
             .await?;
         Ok(sock.send_to(&data, flags, &addr.to_sockaddr()?).await? as u32)
     }
@@ -254,7 +285,7 @@ impl Host for PysocketImpl<'_> {
             .collect::<R<Vec<_>>>()?;
         let to = match address {
             Some(a) => Some(
-                self.resolve_address(a, sock.family(), Purpose::Connect)
+                self.resolve_address(a, sock.family(), Op::SendMsg)
                     .await?
                     .to_sockaddr()?,
             ),
@@ -310,6 +341,7 @@ impl Host for PysocketImpl<'_> {
         let sock = self.sock(fd)?;
         options::check_set(level, name)?;
         let fd = sock.raw_fd();
+        let value = self.clamp_buffer_size(level, name, value);
         match value {
             SockoptValue::Int(v) => set_opt(fd, level, name, Some(&v.to_ne_bytes()), 4)?,
             SockoptValue::Bytes(b) => set_opt(fd, level, name, Some(&b), b.len())?,
@@ -409,5 +441,6 @@ fn dup_sock(this: &mut PysocketImpl<'_>, sock: &Sock) -> R<u32> {
         sock.proto(),
     )?;
     copy.set_timeout(sock.timeout());
+    copy.set_bound_by_guest(sock.bound_by_guest());
     Ok(this.ctx.fds.insert(copy)?)
 }
