@@ -8,7 +8,9 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 /// A native peer that accepts one connection and runs `then` on it.
-fn peer(then: impl FnOnce(std::net::TcpStream) + Send + 'static) -> (u16, std::thread::JoinHandle<()>) {
+fn peer(
+    then: impl FnOnce(std::net::TcpStream) + Send + 'static,
+) -> (u16, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {
@@ -29,7 +31,12 @@ async fn peer_reset_mid_recv_is_connection_reset_error() {
             .unwrap();
         drop(conn);
     });
-    let out = run(guest("faults.py", &["reset".into(), port.to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "faults.py",
+        &["reset".into(), port.to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("got"), "ConnectionResetError");
     handle.join().unwrap();
@@ -42,7 +49,12 @@ async fn peer_gone_mid_sendall_is_broken_pipe_error() {
         conn.read_exact(&mut byte).unwrap();
         drop(conn);
     });
-    let out = run(guest("faults.py", &["gone".into(), port.to_string()], loopback_policy())).await;
+    let out = run(guest(
+        "faults.py",
+        &["gone".into(), port.to_string()],
+        loopback_policy(),
+    ))
+    .await;
     out.assert_ok();
     assert_eq!(out.expect("eof"), "b''");
     assert_eq!(out.expect("sendall"), "BrokenPipeError");

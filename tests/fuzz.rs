@@ -15,8 +15,8 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use pysocket_host::bindings::socket::{Host as SocketHost, SockoptValue};
 use pysocket_host::bindings::resolve::Host as ResolveHost;
+use pysocket_host::bindings::socket::{Host as SocketHost, SockoptValue};
 use pysocket_host::bindings::types::{Address, Inet6Address, InetAddress};
 use pysocket_host::net::HostsTable;
 use pysocket_host::policy::PolicyBuilder;
@@ -170,8 +170,14 @@ impl World {
 
     fn address(&self, target: Target, v6: bool) -> Address {
         let (host, port) = match target {
-            Target::Allowed => (if v6 { "::1" } else { "127.0.0.1" }.to_owned(), self.allowed),
-            Target::Denied => (if v6 { "::1" } else { "127.0.0.1" }.to_owned(), self.denied.port()),
+            Target::Allowed => (
+                if v6 { "::1" } else { "127.0.0.1" }.to_owned(),
+                self.allowed,
+            ),
+            Target::Denied => (
+                if v6 { "::1" } else { "127.0.0.1" }.to_owned(),
+                self.denied.port(),
+            ),
             Target::Unlisted => ("127.0.0.1".to_owned(), self.unlisted.port()),
             Target::Localhost => ("localhost".to_owned(), self.allowed),
             Target::Rebind => ("rebind.test".to_owned(), self.denied.port()),
@@ -220,7 +226,11 @@ async fn run_sequence(world: &World, ops: &[Op]) -> Result<usize, TestCaseError>
         match op {
             Op::Create { v6, dgram } => {
                 let family = if *v6 { libc::AF_INET6 } else { libc::AF_INET };
-                let kind = if *dgram { libc::SOCK_DGRAM } else { libc::SOCK_STREAM };
+                let kind = if *dgram {
+                    libc::SOCK_DGRAM
+                } else {
+                    libc::SOCK_STREAM
+                };
                 if let Some(fd) = no_trap(SocketHost::create(&mut h, family, kind, 0), op)? {
                     // Non-blocking, so that no call waits.
                     no_trap(SocketHost::set_timeout(&mut h, fd, Some(0)), op)?;
@@ -315,7 +325,6 @@ async fn run_sequence(world: &World, ops: &[Op]) -> Result<usize, TestCaseError>
             }
         }
     }
-    drop(h);
     drop(ctx);
     Ok(executed)
 }
@@ -336,20 +345,44 @@ fn random_operation_sequences_keep_the_host_sound() {
     let _guard = rt.enter();
     // Warm up: the first sequence opens what the runtime keeps (epoll).
     let warm_up = [
-        Op::Create { v6: false, dgram: false },
-        Op::Lookup { target: Target::Mapped },
-        Op::Lookup { target: Target::Localhost },
+        Op::Create {
+            v6: false,
+            dgram: false,
+        },
+        Op::Lookup {
+            target: Target::Mapped,
+        },
+        Op::Lookup {
+            target: Target::Localhost,
+        },
     ];
     rt.block_on(run_sequence(&world, &warm_up)).unwrap();
     // The harness reaches real sockets: an allowed connect and send arrive.
     let control = [
-        Op::Create { v6: false, dgram: false },
-        Op::Connect { s: 0, target: Target::Allowed },
-        Op::Create { v6: false, dgram: true },
-        Op::SendTo { s: 1, target: Target::Localhost, len: 3 },
+        Op::Create {
+            v6: false,
+            dgram: false,
+        },
+        Op::Connect {
+            s: 0,
+            target: Target::Allowed,
+        },
+        Op::Create {
+            v6: false,
+            dgram: true,
+        },
+        Op::SendTo {
+            s: 1,
+            target: Target::Localhost,
+            len: 3,
+        },
     ];
     rt.block_on(run_sequence(&world, &control)).unwrap();
-    assert_eq!(world.drain_allowed(), 2, "the control sequence did not arrive");
+    assert_eq!(
+        world.drain_allowed(),
+        2,
+        "the control sequence did not arrive"
+    );
     let baseline = open_fds();
     let started = Instant::now();
     let (sequences, operations, reached) = (Cell::new(0u64), Cell::new(0u64), Cell::new(0u64));

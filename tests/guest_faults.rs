@@ -21,14 +21,24 @@ async fn dying_guests_leave_nothing_open() {
     // The peer every doomed guest connects to: a listener that never
     // accepts (the kernel completes the handshakes and queues them), so
     // the test itself holds no descriptor per guest.
-    let listener = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let listener =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     listener
-        .bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
         .unwrap();
     listener.listen(4096).unwrap();
     let port = listener.local_addr().unwrap().as_socket().unwrap().port();
     let doomed = |how: &str, killed_after: Option<Duration>| {
-        let g = guest("doomed.py", &[how.into(), port.to_string()], loopback_policy());
+        let g = guest(
+            "doomed.py",
+            &[how.into(), port.to_string()],
+            loopback_policy(),
+        );
         PythonGuest {
             config: pysocket_host::runtime::GuestConfig {
                 timeout: killed_after,
@@ -69,6 +79,8 @@ async fn dying_guests_leave_nothing_open() {
                 _ => pysocket_host::runtime::TIMEOUT_STATUS,
             };
             assert_eq!(out.status, expected, "kind {kind}: {}", out.stderr);
+            // A trap, not a Python exception (which would also give 1).
+            assert!(!out.stderr.contains("Traceback"), "{}", out.stderr);
             statuses[kind] += 1;
         }
         done += n;

@@ -27,7 +27,14 @@ async fn star_means_the_public_internet_only() {
     let p = trap.port().to_string();
     let out = run(probe(
         "connect",
-        &["loop".into(), "127.0.0.1".into(), p.clone(), "mapped".into(), "::ffff:127.0.0.1".into(), p],
+        &[
+            "loop".into(),
+            "127.0.0.1".into(),
+            p.clone(),
+            "mapped".into(),
+            "::ffff:127.0.0.1".into(),
+            p,
+        ],
         PolicyBuilder::new().allow_net_spec("*").unwrap(),
     ))
     .await;
@@ -119,7 +126,8 @@ async fn deny_wins_over_allow() {
     assert_eq!(out.expect("denied_name"), "PermissionError");
     assert_eq!(out.expect("blocked_name"), "PermissionError");
     assert!(
-        out.expect("blocked_name_msg").contains("--deny-net *.blocked.test"),
+        out.expect("blocked_name_msg")
+            .contains("--deny-net *.blocked.test"),
         "{}",
         out.stdout
     );
@@ -185,7 +193,11 @@ async fn connect_goes_only_to_a_vetted_address() {
     trap.set_nonblocking(true).unwrap();
     let out = run(probe(
         "connect",
-        &["twofaced".into(), "twofaced.test".into(), echo.port().to_string()],
+        &[
+            "twofaced".into(),
+            "twofaced.test".into(),
+            echo.port().to_string(),
+        ],
         PolicyBuilder::new()
             .allow_net_spec(&format!("127.0.0.1:{}", echo.port()))
             .unwrap()
@@ -216,7 +228,11 @@ async fn sendto_and_sendmsg_are_checked() {
     assert_eq!(out.expect("sendto"), "PermissionError");
     assert_eq!(out.expect("sendmsg"), "PermissionError");
     assert_eq!(out.expect("tcp_sendmsg"), "PermissionError");
-    assert!(out.expect("sendmsg_msg").contains("sending to"), "{}", out.stdout);
+    assert!(
+        out.expect("sendmsg_msg").contains("sending to"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(trap.arrivals(), 0);
 }
 
@@ -407,9 +423,15 @@ fn cli_log_net_and_timeout() {
         "op=connect addr=127.0.0.1:{t} verdict=deny rule=\"--deny-net 127.0.0.1:{t}\"",
         t = trap.port()
     );
-    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("pysocket_net")).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("pysocket_net"))
+        .collect();
     assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(lines[0].contains(&allow) && lines[0].contains("guest="), "{stderr}");
+    assert!(
+        lines[0].contains(&allow) && lines[0].contains("guest="),
+        "{stderr}"
+    );
     assert!(lines[1].contains(&deny), "{stderr}");
     assert_eq!(trap.arrivals(), 0);
     server.join().unwrap();

@@ -221,7 +221,11 @@ impl PysocketImpl<'_> {
         }
         let list = self.lookup(&host, None, family, 0, 0, 0).await?;
         let mut first_denial = None;
-        for ip in list.iter().filter_map(|ai| ai.address.ip()).map(|sa| sa.ip()) {
+        for ip in list
+            .iter()
+            .filter_map(|ai| ai.address.ip())
+            .map(|sa| sa.ip())
+        {
             let address = make(ip, 0);
             match decide(&*self, &address) {
                 Ok(()) => return Ok(address),

@@ -158,7 +158,10 @@ impl PysocketImpl<'_> {
         } else if v.rule.starts_with("--deny-net") {
             Err(SocketError::os(
                 libc::EACCES,
-                format!("pysocket policy: looking up {name:?} is denied by {}", v.rule),
+                format!(
+                    "pysocket policy: looking up {name:?} is denied by {}",
+                    v.rule
+                ),
             ))
         } else {
             Err(SocketError::os(

@@ -52,7 +52,6 @@ impl PysocketImpl<'_> {
     fn max_read(&self, bufsize: u32) -> usize {
         (bufsize as usize).min(self.ctx.policy().max_read())
     }
-
 }
 
 impl PysocketImpl<'_> {

@@ -147,7 +147,8 @@ impl Sock {
     /// `recvmsg(2)` of at most `len` bytes and `ancbufsize` bytes of
     /// ancillary data. Received descriptors are close-on-exec.
     pub async fn recv_msg(&self, len: usize, ancbufsize: usize, flags: i32) -> NetResult<Received> {
-        self.recv_msg_filtered(len, ancbufsize, flags, |_| true).await
+        self.recv_msg_filtered(len, ancbufsize, flags, |_| true)
+            .await
     }
 
     /// Like [`Sock::recv_msg`], but datagrams from senders `allow` refuses

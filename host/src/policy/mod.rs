@@ -509,9 +509,7 @@ impl PolicyBuilder {
     }
 
     pub fn build(mut self) -> Policy {
-        self.policy.lookups = Arc::new(tokio::sync::Semaphore::new(
-            self.policy.limits.max_lookups,
-        ));
+        self.policy.lookups = Arc::new(tokio::sync::Semaphore::new(self.policy.limits.max_lookups));
         self.policy
     }
 }

@@ -226,10 +226,7 @@ impl NetRule {
 
     /// Is the rule about names (`Name` or `*.domain`)?
     pub fn is_name_rule(&self) -> bool {
-        matches!(
-            self.host,
-            HostPattern::Name(_) | HostPattern::Subdomains(_)
-        )
+        matches!(self.host, HostPattern::Name(_) | HostPattern::Subdomains(_))
     }
 }
 

@@ -53,7 +53,14 @@ pub struct Pins {
 
 impl Pins {
     /// Pins `ip` for `purpose` on `ports` until `now + ttl`.
-    pub fn pin(&mut self, purpose: Purpose, ip: IpAddr, ports: PortSet, why: String, ttl: Duration) {
+    pub fn pin(
+        &mut self,
+        purpose: Purpose,
+        ip: IpAddr,
+        ports: PortSet,
+        why: String,
+        ttl: Duration,
+    ) {
         let until = Instant::now() + ttl;
         let entry = self.map.entry((purpose, ip.to_canonical())).or_default();
         entry.retain(|p| p.ports != ports);
@@ -110,11 +117,29 @@ mod tests {
     fn pins_expire() {
         let mut pins = Pins::default();
         let ip: IpAddr = "93.184.216.34".parse().unwrap();
-        pins.pin(Purpose::Connect, ip, PortSet::Range(80, 80), "r".into(), Duration::ZERO);
-        pins.pin(Purpose::Connect, ip, PortSet::Range(443, 443), "r".into(), Duration::from_secs(60));
-        assert!(pins.lookup(Purpose::Connect, SocketAddr::new(ip, 80)).is_none());
-        assert!(pins.lookup(Purpose::Connect, SocketAddr::new(ip, 443)).is_some());
-        assert!(pins.lookup(Purpose::Bind, SocketAddr::new(ip, 443)).is_none());
+        pins.pin(
+            Purpose::Connect,
+            ip,
+            PortSet::Range(80, 80),
+            "r".into(),
+            Duration::ZERO,
+        );
+        pins.pin(
+            Purpose::Connect,
+            ip,
+            PortSet::Range(443, 443),
+            "r".into(),
+            Duration::from_secs(60),
+        );
+        assert!(pins
+            .lookup(Purpose::Connect, SocketAddr::new(ip, 80))
+            .is_none());
+        assert!(pins
+            .lookup(Purpose::Connect, SocketAddr::new(ip, 443))
+            .is_some());
+        assert!(pins
+            .lookup(Purpose::Bind, SocketAddr::new(ip, 443))
+            .is_none());
         pins.expire();
         assert_eq!(pins.len(), 1);
     }

@@ -50,7 +50,7 @@ pub struct Rules {
     pub accept: Vec<NetRule>,
 }
 
-fn first_ip<'a>(rules: &'a [NetRule], addr: SocketAddr) -> Option<&'a NetRule> {
+fn first_ip(rules: &[NetRule], addr: SocketAddr) -> Option<&NetRule> {
     rules.iter().find(|r| r.matches_ip(addr))
 }
 
@@ -78,7 +78,10 @@ impl Rules {
         match first_ip(&self.connect, addr) {
             Some(r) => Verdict::allow(format!("--allow-net {r}")),
             None if NamedSet::Special.contains(addr.ip())
-                && self.connect.iter().any(|r| r.host == super::HostPattern::Any) =>
+                && self
+                    .connect
+                    .iter()
+                    .any(|r| r.host == super::HostPattern::Any) =>
             {
                 Verdict::deny("no --allow-net rule (* covers public addresses only)")
             }

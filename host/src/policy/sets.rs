@@ -48,24 +48,27 @@ const PRIVATE: &[(IpAddr, u8)] = &[
     v6([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7),
 ];
 
-const LINK_LOCAL: &[(IpAddr, u8)] = &[v4(169, 254, 0, 0, 16), v6([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10)];
+const LINK_LOCAL: &[(IpAddr, u8)] = &[
+    v4(169, 254, 0, 0, 16),
+    v6([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10),
+];
 
 /// The special-purpose blocks beyond the three sets above.
 const OTHER_SPECIAL: &[(IpAddr, u8)] = &[
     // IPv4 Special-Purpose Address Registry.
-    v4(0, 0, 0, 0, 8),        // "this network"
-    v4(100, 64, 0, 0, 10),    // shared address space (CGN)
-    v4(192, 0, 0, 0, 24),     // IETF protocol assignments
-    v4(192, 0, 2, 0, 24),     // documentation (TEST-NET-1)
-    v4(192, 31, 196, 0, 24),  // AS112-v4
-    v4(192, 52, 193, 0, 24),  // AMT
-    v4(192, 88, 99, 0, 24),   // deprecated 6to4 relay anycast
-    v4(192, 175, 48, 0, 24),  // direct delegation AS112
-    v4(198, 18, 0, 0, 15),    // benchmarking
-    v4(198, 51, 100, 0, 24),  // documentation (TEST-NET-2)
-    v4(203, 0, 113, 0, 24),   // documentation (TEST-NET-3)
-    v4(240, 0, 0, 0, 4),      // reserved, and the limited broadcast address
-    v4(224, 0, 0, 0, 4),      // multicast
+    v4(0, 0, 0, 0, 8),       // "this network"
+    v4(100, 64, 0, 0, 10),   // shared address space (CGN)
+    v4(192, 0, 0, 0, 24),    // IETF protocol assignments
+    v4(192, 0, 2, 0, 24),    // documentation (TEST-NET-1)
+    v4(192, 31, 196, 0, 24), // AS112-v4
+    v4(192, 52, 193, 0, 24), // AMT
+    v4(192, 88, 99, 0, 24),  // deprecated 6to4 relay anycast
+    v4(192, 175, 48, 0, 24), // direct delegation AS112
+    v4(198, 18, 0, 0, 15),   // benchmarking
+    v4(198, 51, 100, 0, 24), // documentation (TEST-NET-2)
+    v4(203, 0, 113, 0, 24),  // documentation (TEST-NET-3)
+    v4(240, 0, 0, 0, 4),     // reserved, and the limited broadcast address
+    v4(224, 0, 0, 0, 4),     // multicast
     // IPv6 Special-Purpose Address Registry.
     v6([0, 0, 0, 0, 0, 0, 0, 0], 96), // unspecified and deprecated IPv4-compatible
     v6([0, 0, 0, 0, 0, 0xffff, 0, 0], 96), // IPv4-mapped (checked as IPv4 first)
@@ -80,7 +83,7 @@ const OTHER_SPECIAL: &[(IpAddr, u8)] = &[
     v6([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20), // documentation
     v6([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16), // segment routing (SRv6) SIDs
     v6([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10), // deprecated site-local
-    v6([0xff00, 0, 0, 0, 0, 0, 0, 0], 8),  // multicast
+    v6([0xff00, 0, 0, 0, 0, 0, 0, 0], 8), // multicast
 ];
 
 impl NamedSet {

@@ -52,4 +52,3 @@ pub(crate) fn below<'a>(path: &'a Path, base: &Path) -> Option<Vec<&'a std::ffi:
     let b = plain_components(base)?;
     (p.len() > b.len() && p[..b.len()] == b[..]).then(|| p[b.len()..].to_vec())
 }
-

@@ -312,11 +312,12 @@ pub async fn run_command(
         wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, linker)
             .await?;
     let run = async move {
-        let result = command
-            .wasi_cli_run()
-            .call_run(&mut store)
-            .await
-            .map(|r| if r.is_ok() { 0 } else { 1 });
+        let result =
+            command
+                .wasi_cli_run()
+                .call_run(&mut store)
+                .await
+                .map(|r| if r.is_ok() { 0 } else { 1 });
         exit_status(result, "the component")
     };
     Ok(within_timeout(config.timeout, "the component", run).await)

@@ -93,10 +93,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(status) => return status,
     };
-    let log_net = cli
-        .command
-        .guest_options()
-        .is_some_and(|o| o.log_net);
+    let log_net = cli.command.guest_options().is_some_and(|o| o.log_net);
     if let Err(e) = logging::init(cli.log.as_deref(), log_net) {
         eprintln!("pysocket: {e}");
         return ExitCode::from(2);
