@@ -139,6 +139,16 @@ impl PysocketImpl<'_> {
         }
     }
 
+    /// Do datagrams arriving on `sock` need a decision? On IPv4/IPv6
+    /// datagram sockets the OS bound implicitly, always; on ones the guest
+    /// bound, only when an `--allow-accept` or `--deny-net` rule exists
+    /// (otherwise every sender is allowed, and the receive path stays as
+    /// fast as without a policy).
+    pub(crate) fn filters_datagrams(&self, sock: &Sock) -> bool {
+        sock.is_inet_datagram()
+            && (!sock.bound_by_guest() || self.ctx.policy.rules().filters_inbound())
+    }
+
     /// The inbound decisions (accept, receive), as a value a waiting call
     /// can hold (the context itself is not `Sync`).
     pub(crate) fn inbound(&self) -> Inbound<'_> {

@@ -168,7 +168,7 @@ impl Host for PysocketImpl<'_> {
 
     async fn recv(&mut self, fd: u32, bufsize: u32, flags: i32) -> R<Vec<u8>> {
         let sock = self.sock(fd)?;
-        if sock.is_inet_datagram() {
+        if self.filters_datagrams(&sock) {
             let inbound = self.inbound();
             let (data, _) = sock
                 .recv_from_filtered(self.max_read(bufsize), flags, |from| {
@@ -188,7 +188,7 @@ impl Host for PysocketImpl<'_> {
     ) -> R<(Vec<u8>, Option<WitAddress>)> {
         let sock = self.sock(fd)?;
         let inbound = self.inbound();
-        let (data, from) = if sock.is_inet_datagram() {
+        let (data, from) = if self.filters_datagrams(&sock) {
             sock.recv_from_filtered(self.max_read(bufsize), flags, |from| {
                 inbound.receive(&sock, from)
             })
@@ -212,7 +212,7 @@ impl Host for PysocketImpl<'_> {
         let sock = self.sock(fd)?;
         let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
         let inbound = self.inbound();
-        let got = if sock.is_inet_datagram() {
+        let got = if self.filters_datagrams(&sock) {
             sock.recv_msg_filtered(self.max_read(bufsize), ancbufsize, flags, |from| {
                 inbound.receive(&sock, from)
             })
