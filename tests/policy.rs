@@ -455,3 +455,63 @@ fn cli_log_net_and_timeout() {
     assert_eq!(out.status.code(), Some(124), "{stderr}");
     assert!(stderr.contains("--timeout 1s"), "{stderr}");
 }
+
+/// Host-level checks (no wasm): a connect to a name looks it up exactly
+/// once and goes to the vetted address; pins expire (TTL 0 here), after
+/// which the number alone is denied while the name still works (a fresh
+/// lookup pins again).
+mod host_level {
+    use super::*;
+    use pysocket_host::bindings::resolve::Host as _;
+    use pysocket_host::bindings::socket::Host as _;
+    use pysocket_host::bindings::types::{Address, InetAddress};
+    use pysocket_host::{PysocketCtx, PysocketImpl};
+
+    fn inet(host: &str, port: u16) -> Address {
+        Address::Inet(InetAddress {
+            host: host.into(),
+            port,
+        })
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn one_lookup_per_connect_and_pins_expire() {
+        let (echo, server) = echo_server("127.0.0.1:0", 3);
+        let port = echo.port();
+        let policy = PolicyBuilder::new()
+            .allow_net_spec(&format!("localhost:{port}"))
+            .unwrap()
+            .pin_ttl(std::time::Duration::ZERO)
+            .hosts_table(hosts("127.0.0.1 localhost\n"))
+            .build();
+        let mut ctx = PysocketCtx::builder().policy(policy).build();
+        let mut h = PysocketImpl { ctx: &mut ctx };
+
+        let fd = h.create(libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
+        h.connect(fd, inet("localhost", port)).await.unwrap();
+        assert_eq!(h.ctx.lookups(), 1, "one lookup for one connect by name");
+        match h.getpeername(fd).unwrap() {
+            Address::Inet(a) => assert_eq!((a.host.as_str(), a.port), ("127.0.0.1", port)),
+            other => panic!("{other:?}"),
+        }
+        h.close(fd).unwrap();
+
+        // The lookup's pin lived 0 s: the number alone is denied...
+        h.getaddrinfo(Some("localhost".into()), None, libc::AF_INET, 0, 0, 0)
+            .await
+            .unwrap();
+        let fd = h.create(libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
+        let denied = h.connect(fd, inet("127.0.0.1", port)).await;
+        assert!(denied.is_err(), "an expired pin still allowed the address");
+        // ...while the name is looked up afresh and allowed.
+        h.connect(fd, inet("localhost", port)).await.unwrap();
+        assert_eq!(h.ctx.lookups(), 3);
+        h.close(fd).unwrap();
+        drop(ctx);
+        // Unblock the echo server's remaining accepts.
+        for _ in 0..2 {
+            drop(std::net::TcpStream::connect(echo));
+        }
+        server.join().unwrap();
+    }
+}

@@ -210,13 +210,13 @@ impl PysocketImpl<'_> {
                 if scope != 0 { scope } else { numeric_scope },
             )),
         };
-        let decide = |this: &Self, address: &Address| match op {
-            Op::Bind => this.decide_bind(address),
-            _ => this.decide_connect(op, address),
+        let decide = |this: &Self, address: &Address, name: Option<&str>| match op {
+            Op::Bind => this.decide_bind(address, name),
+            _ => this.decide_connect(op, address, name),
         };
         if let Some((ip, numeric_scope)) = numeric_host(&host, family)? {
             let address = make(ip, numeric_scope);
-            decide(&*self, &address)?;
+            decide(&*self, &address, None)?;
             return Ok(address);
         }
         let list = self.lookup(&host, None, family, 0, 0, 0).await?;
@@ -227,7 +227,7 @@ impl PysocketImpl<'_> {
             .map(|sa| sa.ip())
         {
             let address = make(ip, 0);
-            match decide(&*self, &address) {
+            match decide(&*self, &address, Some(&host)) {
                 Ok(()) => return Ok(address),
                 Err(e) => {
                     first_denial.get_or_insert(e);

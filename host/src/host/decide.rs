@@ -94,21 +94,30 @@ impl PysocketImpl<'_> {
         self.inbound().verdict(op, addr)
     }
 
-    /// `connect`, `sendto`, `sendmsg` to `address` (`op` says which).
-    /// AF_UNIX addresses were checked when they were mapped.
-    pub(crate) fn decide_connect(&self, op: Op, address: &Address) -> R<()> {
-        self.decide_address(op, address)
+    /// `connect`, `sendto`, `sendmsg` to `address` (`op` says which);
+    /// `name` is the name the guest gave, if the address is what this
+    /// call's lookup of it returned. AF_UNIX addresses were checked when
+    /// they were mapped.
+    pub(crate) fn decide_connect(&self, op: Op, address: &Address, name: Option<&str>) -> R<()> {
+        self.decide_address(op, address, name)
     }
 
-    /// `bind` to `address`.
-    pub(crate) fn decide_bind(&self, address: &Address) -> R<()> {
-        self.decide_address(Op::Bind, address)
+    /// `bind` to `address` (`name` as for [`Self::decide_connect`]).
+    pub(crate) fn decide_bind(&self, address: &Address, name: Option<&str>) -> R<()> {
+        self.decide_address(Op::Bind, address, name)
     }
 
-    fn decide_address(&self, op: Op, address: &Address) -> R<()> {
+    fn decide_address(&self, op: Op, address: &Address, name: Option<&str>) -> R<()> {
         match address.ip() {
             Some(sa) => {
-                let v = self.verdict(op, sa);
+                let v = match name {
+                    Some(name) => {
+                        let v = self.ctx.policy.decide_named(op, sa, name, &self.ctx.pins);
+                        audit::record(self.ctx.guest, op.name(), &display(sa), &v);
+                        v
+                    }
+                    None => self.verdict(op, sa),
+                };
                 if v.allowed {
                     Ok(())
                 } else {

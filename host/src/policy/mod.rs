@@ -218,6 +218,30 @@ impl Policy {
         }
     }
 
+    /// Like [`Policy::decide`], for an address the guest's call named as
+    /// `name` and that the lookup for this very call returned: a name rule
+    /// covering `name` and the port allows it (if a name rule may vouch
+    /// for the address, see [`pins`]), whether or not its pin is still
+    /// live. Deny rules still win.
+    pub fn decide_named(&self, op: Op, addr: SocketAddr, name: &str, pins: &Pins) -> Verdict {
+        let v = self.decide(op, addr, pins);
+        if v.allowed
+            || v.rule.starts_with("--deny-net")
+            || matches!(op, Op::Accept | Op::Receive | Op::ReceiveReply)
+            || !pins::pinnable(name, addr.ip())
+        {
+            return v;
+        }
+        match self
+            .name_rules(op.purpose(), name)
+            .into_iter()
+            .find(|r| r.ports.contains(addr.port()))
+        {
+            Some(r) => Verdict::allow(format!("{} {r} ({name})", op.purpose().flag())),
+            None => v,
+        }
+    }
+
     /// Does a numeric rule allow `addr` for `purpose` (no pins)?
     pub fn allows(&self, purpose: Purpose, addr: SocketAddr) -> bool {
         let op = match purpose {
@@ -651,6 +675,18 @@ mod tests {
             .allow_dns(true)
             .build()
             .may_resolve("example.org"));
+    }
+
+    #[test]
+    fn limits_have_defaults_and_setters() {
+        let p = Policy::default();
+        assert_eq!(*p.limits(), Limits::default());
+        assert_eq!(p.lookups.available_permits(), DEFAULT_MAX_LOOKUPS);
+        assert_eq!(p.limits().backlog(100_000), DEFAULT_MAX_BACKLOG);
+        assert_eq!(p.limits().backlog(-5), 0);
+        let p = Policy::builder().max_lookups(2).max_backlog(5).build();
+        assert_eq!(p.lookups.available_permits(), 2);
+        assert_eq!(p.limits().backlog(10), 5);
     }
 
     #[test]
