@@ -37,10 +37,10 @@ CFLAGS_CORE := --target=wasm32-wasip2 -fPIC -O2 -Wall -Wextra -Wno-unused-parame
 APT_GET     := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup core build demo test test-cpython test-cpython-check conformance bench fmt lint clean
+.PHONY: help setup core build demo test test-cpython test-cpython-check conformance fuzz bench fmt lint clean
 
 help:
-	@echo "make setup | core | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
+	@echo "make setup | core | build | demo | test | test-cpython | test-cpython-check | conformance | fuzz | bench | fmt | lint | clean"
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -146,6 +146,12 @@ test-cpython: build $(CPYTESTS)/.ok
 
 test-cpython-check: build $(CPYTESTS)/.ok
 	PYSOCKET_CPYTHON_CHECK_LIST=1 cargo test --release -p pysocket-tests --test cpython -- --nocapture
+
+# The fuzz harness of the host's Host impls (tests/fuzz.rs) for 10 minutes
+# (make test runs it for FUZZ_SECS, default 60); FUZZ_SECS=N to change.
+FUZZ_SECS ?= 600
+fuzz:
+	PYSOCKET_FUZZ_SECS=$(FUZZ_SECS) cargo test --release -p pysocket-tests --test fuzz -- --nocapture
 
 conformance: build
 	@python3 tests/conformance/compare.py

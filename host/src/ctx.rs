@@ -3,10 +3,10 @@
 
 use crate::bindings;
 use crate::net::FdTable;
-use crate::policy::{Policy, PortSet, Purpose};
+use crate::policy::{Pins, Policy, PortSet, Purpose};
 use crate::tls::{TlsTable, TrustRoots};
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
@@ -18,8 +18,13 @@ pub struct PysocketCtx {
     pub(crate) fds: FdTable,
     pub(crate) policy: Arc<Policy>,
     /// Addresses that a name allowed by a rule resolved to, with that
-    /// rule's ports ("resolve and pin").
-    pins: HashMap<(Purpose, IpAddr), Vec<PortSet>>,
+    /// rule's ports ("resolve and pin", see [`crate::policy::pins`]).
+    pub(crate) pins: Pins,
+    /// This guest's number in the audit log (`guest=N`), unique per process.
+    pub(crate) guest: u64,
+    /// How many name lookups the guest's calls made (resolver or hosts
+    /// table), for tests that a check is not followed by a second lookup.
+    pub(crate) lookups: u64,
     /// TLS running on descriptors, by descriptor number.
     pub(crate) tls: TlsTable,
     /// TLS contexts and memory-BIO sessions (WIT resources), and how many
@@ -38,7 +43,9 @@ impl PysocketCtx {
         PysocketCtx {
             fds: FdTable::new(policy.max_sockets()),
             policy,
-            pins: HashMap::new(),
+            pins: Pins::default(),
+            guest: NEXT_GUEST.fetch_add(1, Ordering::Relaxed),
+            lookups: 0,
             tls: TlsTable::default(),
             tls_resources: ResourceTable::new(),
             tls_contexts: 0,
@@ -72,28 +79,33 @@ impl PysocketCtx {
         self.fds.len()
     }
 
-    /// Records that `ip` may be used for `purpose` on `ports`.
-    pub(crate) fn pin(&mut self, purpose: Purpose, ip: IpAddr, ports: &[PortSet]) {
-        if ports.is_empty() {
-            return;
-        }
-        let entry = self.pins.entry((purpose, ip.to_canonical())).or_default();
-        for p in ports {
-            if !entry.contains(p) {
-                entry.push(*p);
-            }
-        }
+    /// This guest's number in the audit log.
+    pub fn guest_id(&self) -> u64 {
+        self.guest
     }
 
-    /// Is `addr` allowed for `purpose`, by a rule or a pin?
-    pub(crate) fn allows(&self, purpose: Purpose, addr: SocketAddr) -> bool {
-        self.policy.allows(purpose, addr)
-            || self
-                .pins
-                .get(&(purpose, addr.ip().to_canonical()))
-                .is_some_and(|ports| ports.iter().any(|p| p.contains(addr.port())))
+    /// How many name lookups the guest's calls have made.
+    pub fn lookups(&self) -> u64 {
+        self.lookups
+    }
+
+    /// How many addresses are pinned for the guest now.
+    pub fn pinned(&self) -> usize {
+        self.pins.len()
+    }
+
+    /// Records that `ip` may be used for `purpose` on `ports`, because
+    /// `why` (a rule and the name) said so; expires after the policy's pin
+    /// TTL.
+    pub(crate) fn pin(&mut self, purpose: Purpose, ip: IpAddr, ports: PortSet, why: String) {
+        self.pins.expire();
+        let ttl = self.policy.pin_ttl();
+        self.pins.pin(purpose, ip, ports, why, ttl);
     }
 }
+
+/// The next guest number for the audit log.
+static NEXT_GUEST: AtomicU64 = AtomicU64::new(1);
 
 /// Builds a [`PysocketCtx`].
 #[derive(Debug, Default)]

@@ -292,3 +292,52 @@ pub fn full_backlog_listener() -> (SocketAddr, (Socket, Vec<TcpStream>)) {
 pub fn pattern_byte(i: usize) -> u8 {
     (i % 251) as u8
 }
+
+/// A trap: a TCP listener and a UDP socket on one loopback port that a
+/// policy must keep the guest away from. Nothing is ever answered;
+/// [`Trap::arrivals`] counts the connections and datagrams that reached it.
+pub struct Trap {
+    tcp: TcpListener,
+    udp: std::net::UdpSocket,
+}
+
+impl Trap {
+    /// A trap on `ip` (a loopback address), on a port free for TCP and UDP.
+    pub fn new(ip: &str) -> Trap {
+        for _ in 0..100 {
+            let tcp = TcpListener::bind((ip, 0)).expect("bind trap");
+            let port = tcp.local_addr().unwrap().port();
+            if let Ok(udp) = std::net::UdpSocket::bind((ip, port)) {
+                tcp.set_nonblocking(true).unwrap();
+                udp.set_nonblocking(true).unwrap();
+                return Trap { tcp, udp };
+            }
+        }
+        panic!("no port free for both TCP and UDP on {ip}");
+    }
+
+    pub fn port(&self) -> u16 {
+        self.tcp.local_addr().unwrap().port()
+    }
+
+    /// Connections and datagrams that arrived so far (taken off the
+    /// queues: each is counted once).
+    pub fn arrivals(&self) -> usize {
+        let mut n = 0;
+        while self.tcp.accept().is_ok() {
+            n += 1;
+        }
+        let mut buf = [0u8; 2048];
+        while self.udp.recv_from(&mut buf).is_ok() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// How many descriptors this process has open (entries of /proc/self/fd).
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("reading /proc/self/fd")
+        .count()
+}

@@ -5,10 +5,10 @@ use crate::bindings::types::{Address as WitAddress, Inet6Address, InetAddress};
 use crate::net::hosts_file::answered_by_hosts_file;
 use crate::net::resolve;
 use crate::net::{Address, NetError};
-use crate::policy::Purpose;
+use crate::policy::{pins, Op, PortSet, Purpose};
 use crate::{PysocketImpl, SocketError};
 use std::ffi::OsStr;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
@@ -112,18 +112,6 @@ impl PysocketImpl<'_> {
         }
     }
 
-    /// May the guest look up `name`? EACCES with a message if not.
-    pub(crate) fn check_lookup(&self, name: &str) -> Result<(), SocketError> {
-        if self.ctx.policy().may_resolve(name) {
-            Ok(())
-        } else {
-            Err(SocketError::os(
-                libc::EACCES,
-                format!("pysocket policy: looking up {name:?} is not allowed (grant it with --allow-dns, or name it in --allow-net)"),
-            ))
-        }
-    }
-
     /// Resolves a name in the blocking pool (policy permitting) and pins
     /// what it resolved to for the rules that name it.
     pub(crate) async fn lookup(
@@ -135,13 +123,14 @@ impl PysocketImpl<'_> {
         proto: i32,
         flags: i32,
     ) -> Result<Vec<resolve::AddrInfo>, SocketError> {
+        self.decide_lookup(name)?;
+        self.ctx.lookups += 1;
         if let Some(table) = self.ctx.policy().hosts_table() {
             let list =
                 table.getaddrinfo(name, service.as_deref(), family, socktype, proto, flags)?;
             self.pin_resolved(name, &list);
             return Ok(list);
         }
-        self.check_lookup(name)?;
         let host = name.to_owned();
         let lookup = move || {
             resolve::getaddrinfo(
@@ -158,33 +147,53 @@ impl PysocketImpl<'_> {
         let list = if answered_by_hosts_file(name, family) {
             lookup()?
         } else {
-            tokio::task::spawn_blocking(lookup).await.map_err(|e| {
+            // At most `max_lookups` of the policy's guests wait on the
+            // resolver at once.
+            let permit = self.ctx.policy().lookup_permit().await;
+            let list = tokio::task::spawn_blocking(lookup).await.map_err(|e| {
                 SocketError::Trap(wasmtime::Error::msg(format!("resolver task failed: {e}")))
-            })??
+            })??;
+            drop(permit);
+            list
         };
         self.pin_resolved(name, &list);
         Ok(list)
     }
 
-    /// Pins what `name` resolved to for the rules that name it.
+    /// Pins what `name` resolved to for the rules that name it, but for
+    /// addresses a name rule may not vouch for (see
+    /// [`crate::policy::pins`]).
     fn pin_resolved(&mut self, name: &str, list: &[resolve::AddrInfo]) {
         for purpose in [Purpose::Connect, Purpose::Bind] {
-            let ports = self.ctx.policy().name_ports(purpose, name);
+            let rules: Vec<(PortSet, String)> = self
+                .ctx
+                .policy()
+                .name_rules(purpose, name)
+                .into_iter()
+                .map(|r| (r.ports, format!("{} {r} ({name})", purpose.flag())))
+                .collect();
             for ai in list {
-                if let Some(sa) = ai.address.ip() {
-                    self.ctx.pin(purpose, sa.ip(), &ports);
+                let Some(sa) = ai.address.ip() else { continue };
+                if !pins::pinnable(name, sa.ip()) {
+                    continue;
+                }
+                for (ports, why) in &rules {
+                    self.ctx.pin(purpose, sa.ip(), *ports, why.clone());
                 }
             }
         }
     }
 
     /// The OS address for a guest address on a socket of `family`,
-    /// resolving names and checking the policy for `purpose`.
+    /// resolving names and checking the policy for `op` (connect, sendto,
+    /// sendmsg or bind). A name is looked up once; the address used is one
+    /// of those it resolved to that the policy allows (the first, in the
+    /// resolver's order), never the result of a second lookup.
     pub(crate) async fn resolve_address(
         &mut self,
         addr: WitAddress,
         family: i32,
-        purpose: Purpose,
+        op: Op,
     ) -> Result<Address, SocketError> {
         let (host, port, flowinfo, scope) = match addr {
             WitAddress::Inet(a) if family == libc::AF_INET => (a.host, a.port, 0, 0),
@@ -192,21 +201,7 @@ impl PysocketImpl<'_> {
             WitAddress::Unix(path) if family == libc::AF_UNIX => return self.unix_address(path),
             _ => return Err(SocketError::os(libc::EAFNOSUPPORT, "Address family not supported by protocol (the address does not match the socket's family)")),
         };
-        let (ip, numeric_scope) = match numeric_host(&host, family)? {
-            Some(found) => found,
-            None => {
-                let list = self.lookup(&host, None, family, 0, 0, 0).await?;
-                let first =
-                    list.iter()
-                        .find_map(|ai| ai.address.ip())
-                        .ok_or_else(|| NetError::Gai {
-                            code: libc::EAI_NONAME,
-                            message: "Name or service not known".into(),
-                        })?;
-                (first.ip(), 0)
-            }
-        };
-        let address = match ip {
+        let make = |ip: IpAddr, numeric_scope: u32| match ip {
             IpAddr::V4(ip) => Address::Inet(SocketAddrV4::new(ip, port)),
             IpAddr::V6(ip) => Address::Inet6(SocketAddrV6::new(
                 ip,
@@ -215,36 +210,36 @@ impl PysocketImpl<'_> {
                 if scope != 0 { scope } else { numeric_scope },
             )),
         };
-        self.check_address(purpose, &address)?;
-        Ok(address)
-    }
-
-    /// EACCES unless the policy allows `address` for `purpose`.
-    pub(crate) fn check_address(
-        &self,
-        purpose: Purpose,
-        address: &Address,
-    ) -> Result<(), SocketError> {
-        match address.ip() {
-            Some(sa) if self.ctx.allows(purpose, sa) => Ok(()),
-            Some(sa) => Err(SocketError::os(
-                libc::EACCES,
-                format!(
-                    "pysocket policy: {} {} is not allowed (grant it with {})",
-                    purpose.verb(),
-                    display(sa),
-                    purpose.flag()
-                ),
-            )),
-            // AF_UNIX addresses are checked when they are mapped.
-            None => Ok(()),
+        let decide = |this: &Self, address: &Address, name: Option<&str>| match op {
+            Op::Bind => this.decide_bind(address, name),
+            _ => this.decide_connect(op, address, name),
+        };
+        if let Some((ip, numeric_scope)) = numeric_host(&host, family)? {
+            let address = make(ip, numeric_scope);
+            decide(&*self, &address, None)?;
+            return Ok(address);
         }
-    }
-}
-
-fn display(sa: SocketAddr) -> String {
-    match sa {
-        SocketAddr::V4(a) => a.to_string(),
-        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        let list = self.lookup(&host, None, family, 0, 0, 0).await?;
+        let mut first_denial = None;
+        for ip in list
+            .iter()
+            .filter_map(|ai| ai.address.ip())
+            .map(|sa| sa.ip())
+        {
+            let address = make(ip, 0);
+            match decide(&*self, &address, Some(&host)) {
+                Ok(()) => return Ok(address),
+                Err(e) => {
+                    first_denial.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_denial.unwrap_or_else(|| {
+            NetError::Gai {
+                code: libc::EAI_NONAME,
+                message: "Name or service not known".into(),
+            }
+            .into()
+        }))
     }
 }

@@ -2,6 +2,7 @@
 //! descriptor, checks the policy and delegates to [`crate::net`].
 
 mod address;
+mod decide;
 mod poll;
 mod resolve;
 mod socket;

@@ -126,10 +126,16 @@ impl Host for PysocketImpl<'_> {
             self.check_reverse_lookup()?;
         }
         let sa = addr.to_sockaddr()?;
+        let _permit = self.ctx.policy().lookup_permit().await;
         blocking(move || resolve::getnameinfo(&sa, flags)).await
     }
 
     async fn gethostbyname_ex(&mut self, name: String) -> R<HostEntry> {
+        let numeric = name.parse::<Ipv4Addr>().is_ok();
+        if !numeric {
+            self.decide_lookup(&name)?;
+            self.ctx.lookups += 1;
+        }
         if let Some(table) = self.ctx.policy().hosts_table() {
             return match name.parse::<Ipv4Addr>() {
                 Ok(ip) => Ok(HostEntry {
@@ -140,9 +146,7 @@ impl Host for PysocketImpl<'_> {
                 Err(_) => Ok(entry(table.gethostbyname_ex(&name)?)),
             };
         }
-        if name.parse::<Ipv4Addr>().is_err() {
-            self.check_lookup(&name)?;
-        }
+        let _permit = self.ctx.policy().lookup_permit().await;
         blocking(move || resolve::gethostbyname_ex(&name))
             .await
             .map(entry)
@@ -153,6 +157,7 @@ impl Host for PysocketImpl<'_> {
             return Ok(entry(table.gethostbyaddr(&address)?));
         }
         self.check_reverse_lookup()?;
+        let _permit = self.ctx.policy().lookup_permit().await;
         blocking(move || {
             let list = resolve::getaddrinfo(Some(&address), None, 0, 0, 0, 0)?;
             let first = list.into_iter().next().ok_or(NetError::Herror {

@@ -6,7 +6,7 @@ use crate::bindings::types::Address as WitAddress;
 use crate::net::msg::{ControlIn, ControlOut};
 use crate::net::sock::{get_bytes_opt, get_int_opt, set_opt};
 use crate::net::{options, Address, NetError, Sock};
-use crate::policy::Purpose;
+use crate::policy::Op;
 use crate::policy_hook::SocketUse;
 use crate::{PysocketImpl, SocketError};
 use socket2::{Domain, Socket, Type};
@@ -53,19 +53,24 @@ impl PysocketImpl<'_> {
     fn max_read(&self, bufsize: u32) -> usize {
         (bufsize as usize).min(self.ctx.policy().max_read())
     }
+}
 
-    /// Before `listen` on a socket with no port yet, the OS binds a
-    /// wildcard address: that needs the bind permission too.
-    fn check_implicit_bind(&self, sock: &Sock) -> R<()> {
-        if sock.family() != libc::AF_INET && sock.family() != libc::AF_INET6 {
-            return Ok(());
+impl PysocketImpl<'_> {
+    /// SO_SNDBUF/SO_RCVBUF are capped at the policy's `max_buffer`, given
+    /// as an int or as the bytes of one.
+    fn clamp_buffer_size(&self, level: i32, name: i32, value: SockoptValue) -> SockoptValue {
+        if level != libc::SOL_SOCKET || (name != libc::SO_SNDBUF && name != libc::SO_RCVBUF) {
+            return value;
         }
-        let local = sock.local_addr()?;
-        match Address::from_sockaddr(&local) {
-            Some(addr) if addr.ip().is_some_and(|sa| sa.port() == 0) => {
-                self.check_address(Purpose::Bind, &addr)
-            }
-            _ => Ok(()),
+        let cap = i32::try_from(self.ctx.policy().limits().max_buffer).unwrap_or(i32::MAX);
+        match value {
+            SockoptValue::Int(v) => SockoptValue::Int(v.min(cap)),
+            // The kernel reads an int from the first 4 bytes of longer values.
+            SockoptValue::Bytes(b) => match b.get(..4).and_then(|x| <[u8; 4]>::try_from(x).ok()) {
+                Some(raw) => SockoptValue::Int(i32::from_ne_bytes(raw).min(cap)),
+                None => SockoptValue::Bytes(b),
+            },
+            other => other,
         }
     }
 }
@@ -124,7 +129,7 @@ impl Host for PysocketImpl<'_> {
     async fn bind(&mut self, fd: u32, address: WitAddress) -> R<()> {
         let sock = self.sock(fd)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Bind)
+            .resolve_address(address, sock.family(), Op::Bind)
             .await?;
         self.check_use(SocketUse::Bind, &addr).await?;
         Ok(sock.bind(&addr.to_sockaddr()?)?)
@@ -132,20 +137,21 @@ impl Host for PysocketImpl<'_> {
 
     async fn listen(&mut self, fd: u32, backlog: i32) -> R<()> {
         let sock = self.sock(fd)?;
-        self.check_implicit_bind(&sock)?;
+        self.decide_listen(&sock)?;
         if self.ctx.policy().hook().is_some() {
             if let Some(local) = Address::from_sockaddr(&sock.local_addr()?) {
                 self.check_use(SocketUse::Listen, &local).await?;
             }
         }
-        Ok(sock.listen(backlog.clamp(0, libc::SOMAXCONN))?)
+        Ok(sock.listen(self.ctx.policy().limits().backlog(backlog))?)
     }
 
     async fn accept(&mut self, fd: u32) -> R<(u32, WitAddress)> {
         let sock = self.sock(fd)?;
-        let (os, peer) = sock.accept().await?;
+        let inbound = self.inbound();
+        let (os, peer) = sock.accept_filtered(|peer| inbound.accept(peer)).await?;
         if let Some(from) = Address::from_sockaddr(&peer) {
-            // Denied: `os` is dropped, which closes the connection.
+            // Denied by the hook: `os` is dropped, which closes the connection.
             self.check_use(SocketUse::Accept, &from).await?;
         }
         let accepted = Sock::new(os, sock.family(), sock.sock_type(), sock.proto())?;
@@ -156,7 +162,7 @@ impl Host for PysocketImpl<'_> {
     async fn connect(&mut self, fd: u32, address: WitAddress) -> R<()> {
         let sock = self.sock(fd)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Connect)
+            .resolve_address(address, sock.family(), Op::Connect)
             .await?;
         self.check_use(SocketUse::Connect, &addr).await?;
         Ok(sock.connect(&addr.to_sockaddr()?).await?)
@@ -174,6 +180,15 @@ impl Host for PysocketImpl<'_> {
 
     async fn recv(&mut self, fd: u32, bufsize: u32, flags: i32) -> R<Vec<u8>> {
         let sock = self.sock(fd)?;
+        if self.filters_datagrams(&sock) {
+            let inbound = self.inbound();
+            let (data, _) = sock
+                .recv_from_filtered(self.max_read(bufsize), flags, |from| {
+                    inbound.receive(&sock, from)
+                })
+                .await?;
+            return Ok(data);
+        }
         Ok(sock.recv(self.max_read(bufsize), flags).await?)
     }
 
@@ -184,7 +199,15 @@ impl Host for PysocketImpl<'_> {
         flags: i32,
     ) -> R<(Vec<u8>, Option<WitAddress>)> {
         let sock = self.sock(fd)?;
-        let (data, from) = sock.recv_from(self.max_read(bufsize), flags).await?;
+        let inbound = self.inbound();
+        let (data, from) = if self.filters_datagrams(&sock) {
+            sock.recv_from_filtered(self.max_read(bufsize), flags, |from| {
+                inbound.receive(&sock, from)
+            })
+            .await?
+        } else {
+            sock.recv_from(self.max_read(bufsize), flags).await?
+        };
         Ok((
             data,
             Address::from_sockaddr(&from).map(|a| self.address_to_wit(&a)),
@@ -200,9 +223,16 @@ impl Host for PysocketImpl<'_> {
     ) -> R<ReceivedMessage> {
         let sock = self.sock(fd)?;
         let ancbufsize = (ancbufsize as usize).min(MAX_ANCILLARY);
-        let got = sock
-            .recv_msg(self.max_read(bufsize), ancbufsize, flags)
-            .await?;
+        let inbound = self.inbound();
+        let got = if self.filters_datagrams(&sock) {
+            sock.recv_msg_filtered(self.max_read(bufsize), ancbufsize, flags, |from| {
+                inbound.receive(&sock, from)
+            })
+            .await?
+        } else {
+            sock.recv_msg(self.max_read(bufsize), ancbufsize, flags)
+                .await?
+        };
         let mut ancillary = Vec::with_capacity(got.control.len());
         for item in got.control {
             ancillary.push(match item {
@@ -243,7 +273,7 @@ impl Host for PysocketImpl<'_> {
     async fn sendto(&mut self, fd: u32, data: Vec<u8>, flags: i32, address: WitAddress) -> R<u32> {
         let sock = self.sock(fd)?;
         let addr = self
-            .resolve_address(address, sock.family(), Purpose::Connect)
+            .resolve_address(address, sock.family(), Op::SendTo)
             .await?;
         self.check_use(SocketUse::Send, &addr).await?;
         Ok(sock.send_to(&data, flags, &addr.to_sockaddr()?).await? as u32)
@@ -260,9 +290,7 @@ impl Host for PysocketImpl<'_> {
         let sock = self.sock(fd)?;
         let to = match address {
             Some(a) => {
-                let addr = self
-                    .resolve_address(a, sock.family(), Purpose::Connect)
-                    .await?;
+                let addr = self.resolve_address(a, sock.family(), Op::SendMsg).await?;
                 self.check_use(SocketUse::Send, &addr).await?;
                 Some(addr.to_sockaddr()?)
             }
@@ -318,6 +346,7 @@ impl Host for PysocketImpl<'_> {
         let sock = self.sock(fd)?;
         options::check_set(level, name)?;
         let fd = sock.raw_fd();
+        let value = self.clamp_buffer_size(level, name, value);
         match value {
             SockoptValue::Int(v) => set_opt(fd, level, name, Some(&v.to_ne_bytes()), 4)?,
             SockoptValue::Bytes(b) => set_opt(fd, level, name, Some(&b), b.len())?,
@@ -399,5 +428,6 @@ fn dup_sock(this: &mut PysocketImpl<'_>, sock: &Sock) -> R<u32> {
         sock.proto(),
     )?;
     copy.set_timeout(sock.timeout());
+    copy.set_bound_by_guest(sock.bound_by_guest());
     Ok(this.ctx.fds.insert(copy)?)
 }

@@ -1,4 +1,12 @@
 //! `sendmsg(2)`/`recvmsg(2)` with ancillary data (SCM_RIGHTS and the rest).
+//!
+//! Why the control messages are built by hand (with libc's `CMSG_*`) and
+//! not with `nix::sys::socket::ControlMessage`: CPython's `sendmsg` passes
+//! any `(level, type, data)` item through, and nix's control messages are
+//! a closed set of typed variants (no raw item); `recvmsg` likewise must
+//! hand back items nix does not decode. socket2's `MsgHdr` takes the
+//! control buffer as bytes and would not remove the `CMSG_*` walk. The
+//! unsafe code is confined to this file, each block with its `// SAFETY:`.
 
 use super::error::{NetError, NetResult};
 use super::sock::{Sock, Wait};
@@ -139,14 +147,28 @@ impl Sock {
     /// `recvmsg(2)` of at most `len` bytes and `ancbufsize` bytes of
     /// ancillary data. Received descriptors are close-on-exec.
     pub async fn recv_msg(&self, len: usize, ancbufsize: usize, flags: i32) -> NetResult<Received> {
+        self.recv_msg_filtered(len, ancbufsize, flags, |_| true)
+            .await
+    }
+
+    /// Like [`Sock::recv_msg`], but datagrams from senders `allow` refuses
+    /// are consumed and dropped and the wait goes on, within the same
+    /// deadline. Only for IPv4/IPv6 sockets, which pass no descriptors.
+    pub async fn recv_msg_filtered(
+        &self,
+        len: usize,
+        ancbufsize: usize,
+        flags: i32,
+        allow: impl Fn(&SockAddr) -> bool,
+    ) -> NetResult<Received> {
         let wait: Wait = self.wait_for_call(flags);
         let mut data = vec![0u8; len];
         let mut control = vec![0u64; ancbufsize.div_ceil(8)];
         let (n, msg_flags, controllen, from) = self
-            .call(Interest::READABLE, wait, |s| {
+            .call(Interest::READABLE, wait, |s| loop {
                 // SAFETY: storage from `try_init` and our buffers are valid
                 // for the lengths we declare.
-                unsafe {
+                let got = unsafe {
                     SockAddr::try_init(|storage, addrlen| {
                         let mut iov = libc::iovec {
                             iov_base: data.as_mut_ptr().cast(),
@@ -173,7 +195,14 @@ impl Sock {
                         Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
                     })
                 }
-                .map(|((n, f, c), addr)| (n, f, c, addr))
+                .map(|((n, f, c), addr)| (n, f, c, addr))?;
+                let from_known = got.3.len() as usize > std::mem::size_of::<libc::sa_family_t>();
+                if !from_known || allow(&got.3) {
+                    return Ok(got);
+                }
+                if flags & libc::MSG_PEEK != 0 {
+                    super::sock::discard_datagram(s)?;
+                }
             })
             .await?;
         data.truncate(n.min(len));

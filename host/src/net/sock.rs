@@ -11,7 +11,7 @@ use socket2::{SockAddr, Socket};
 use std::future::Future;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::unix::AsyncFd;
@@ -58,6 +58,9 @@ pub struct Sock {
     proto: i32,
     /// Nanoseconds; `NO_TIMEOUT` for None (blocking).
     timeout_ns: AtomicU64,
+    /// Whether the guest bound it with `bind` (not the OS implicitly, on
+    /// `sendto`/`connect`/`listen`): the policy hears datagrams differently.
+    bound_by_guest: AtomicBool,
 }
 
 impl Sock {
@@ -71,6 +74,7 @@ impl Sock {
             sock_type,
             proto,
             timeout_ns: AtomicU64::new(NO_TIMEOUT),
+            bound_by_guest: AtomicBool::new(false),
         })
     }
 
@@ -244,7 +248,25 @@ impl Sock {
 
     /// `bind(2)`.
     pub fn bind(&self, addr: &SockAddr) -> NetResult<()> {
-        Ok(self.socket().bind(addr)?)
+        self.socket().bind(addr)?;
+        self.bound_by_guest.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Did a `bind` call (rather than the OS, implicitly) bind it?
+    pub fn bound_by_guest(&self) -> bool {
+        self.bound_by_guest.load(Ordering::Relaxed)
+    }
+
+    /// Marks it as bound by the guest (a `dup` of such a socket).
+    pub fn set_bound_by_guest(&self, yes: bool) {
+        self.bound_by_guest.store(yes, Ordering::Relaxed);
+    }
+
+    /// An IPv4/IPv6 datagram socket: one whose senders the policy filters.
+    pub fn is_inet_datagram(&self) -> bool {
+        self.sock_type == libc::SOCK_DGRAM
+            && (self.family == libc::AF_INET || self.family == libc::AF_INET6)
     }
 
     /// `listen(2)`.
@@ -309,8 +331,27 @@ impl Sock {
     /// `accept4(2)`: the new socket (non-blocking, close-on-exec) and the
     /// peer's address.
     pub async fn accept(&self) -> NetResult<(Socket, SockAddr)> {
+        self.accept_filtered(|_| true).await
+    }
+
+    /// Like [`Sock::accept`], but connections from peers `allow` refuses
+    /// are reset (SO_LINGER 0, then close) and never returned; the wait
+    /// goes on, within the same deadline.
+    pub async fn accept_filtered(
+        &self,
+        allow: impl Fn(&SockAddr) -> bool,
+    ) -> NetResult<(Socket, SockAddr)> {
         let wait = self.wait_for_call(0);
-        self.call(Interest::READABLE, wait, accept4).await
+        self.call(Interest::READABLE, wait, |s| loop {
+            let (conn, peer) = accept4(s)?;
+            if allow(&peer) {
+                return Ok((conn, peer));
+            }
+            // A reset, not an orderly close: the peer learns at once.
+            let _ = conn.set_linger(Some(Duration::ZERO));
+            drop(conn);
+        })
+        .await
     }
 
     /// `recv(2)` of at most `len` bytes.
@@ -330,11 +371,29 @@ impl Sock {
 
     /// `recvfrom(2)` of at most `len` bytes, with the sender's address.
     pub async fn recv_from(&self, len: usize, flags: i32) -> NetResult<(Vec<u8>, SockAddr)> {
+        self.recv_from_filtered(len, flags, |_| true).await
+    }
+
+    /// Like [`Sock::recv_from`], but datagrams from senders `allow` refuses
+    /// are consumed and dropped (also under MSG_PEEK) and the wait goes
+    /// on, within the same deadline.
+    pub async fn recv_from_filtered(
+        &self,
+        len: usize,
+        flags: i32,
+        allow: impl Fn(&SockAddr) -> bool,
+    ) -> NetResult<(Vec<u8>, SockAddr)> {
         let wait = self.wait_for_call(flags);
         let mut buf = Vec::<u8>::with_capacity(len);
         let (n, addr) = self
-            .call(Interest::READABLE, wait, |s| {
-                s.recv_from_with_flags(buf.spare_capacity_mut(), flags)
+            .call(Interest::READABLE, wait, |s| loop {
+                let (n, from) = s.recv_from_with_flags(buf.spare_capacity_mut(), flags)?;
+                if allow(&from) {
+                    return Ok((n, from));
+                }
+                if flags & libc::MSG_PEEK != 0 {
+                    discard_datagram(s)?;
+                }
             })
             .await?;
         // SAFETY: recvfrom initialised the first `n` bytes (MSG_TRUNC may
@@ -414,6 +473,13 @@ fn pad_truncated(buf: &mut Vec<u8>, reported: usize) {
 
 fn wait_is_blocking(wait: Wait) -> bool {
     matches!(wait, Wait::Forever)
+}
+
+/// Consumes the next datagram (after a MSG_PEEK showed it was refused).
+pub(crate) fn discard_datagram(s: &Socket) -> io::Result<()> {
+    let mut one = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+    s.recv_with_flags(&mut one, libc::MSG_DONTWAIT | libc::MSG_TRUNC)
+        .map(|_| ())
 }
 
 /// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC in one system call.

@@ -8,7 +8,9 @@
 //! and `__main__` the way python3 does for that form.
 
 use super::cache::{load_component_with, CompileProgress};
-use super::guest::{exit_status, new_linker, CapturedOutput, GuestConfig, GuestState};
+use super::guest::{
+    exit_status, new_linker, within_timeout, CapturedOutput, GuestConfig, GuestState,
+};
 use super::layout::{self, Entry, Layout};
 use crate::bindings::exports::pysocket::socket::script;
 use crate::bindings::{Python, PythonPre};
@@ -218,16 +220,20 @@ impl PythonRuntime {
         config.dirs.extend(layout.shares.iter().cloned());
         let (mut store, captured) = config.new_store(&self.engine)?;
         let instance: Python = self.pre.instantiate_async(&mut store).await?;
-        let result = instance
-            .pysocket_socket_script()
-            .call_run(&mut store, &invocation)
-            .await
-            .map(i32::from);
         let what = match &guest.program {
             Program::Script(path) => path.display().to_string(),
             _ => "the Python program".to_owned(),
         };
-        Ok((exit_status(result, &what), captured))
+        let run = async {
+            let result = instance
+                .pysocket_socket_script()
+                .call_run(&mut store, &invocation)
+                .await
+                .map(i32::from);
+            exit_status(result, &what)
+        };
+        let status = within_timeout(config.timeout, &what, run).await;
+        Ok((status, captured))
     }
 }
 

@@ -110,10 +110,32 @@ on PATH; it runs as `PYTHON -m pip`.";
 #[derive(Debug, Clone, Default, Args)]
 pub struct GuestOptions {
     /// May connect/send to HOST (repeatable). HOST is an address, a network
-    /// (127.0.0.0/8), a name or *; IPv6 in brackets ([::1]:8080). PORT is
-    /// N, N-M or * (default: any).
+    /// (127.0.0.0/8), a name, *.DOMAIN (names below DOMAIN), a named set
+    /// (loopback, private, link-local, special) or *; IPv6 in brackets
+    /// ([::1]:8080). PORT is N, N-M or * (default: any port). * means the
+    /// PUBLIC internet only: loopback, private, link-local and the other
+    /// special-purpose ranges must be named (--allow-net loopback). A name
+    /// allows the public addresses it resolves to (localhost: loopback).
     #[arg(long, value_name = "HOST[:PORT]", value_parser = NetRule::parse, help_heading = "Network")]
     pub allow_net: Vec<NetRule>,
+
+    /// Never connect/send to, accept from or hear HOST[:PORT], nor look up
+    /// the names it covers (repeatable; same HOST forms as --allow-net).
+    /// Wins over every allow rule, checked on the resolved address too.
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = NetRule::parse, help_heading = "Network")]
+    pub deny_net: Vec<NetRule>,
+
+    /// Peers a listening socket may accept, and senders a bound datagram
+    /// socket may hear (repeatable; addresses, networks, named sets).
+    /// Others are reset (TCP) or dropped (UDP) before the guest sees them.
+    /// Without this option, any peer that --deny-net does not cover.
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = NetRule::parse, help_heading = "Network")]
+    pub allow_accept: Vec<NetRule>,
+
+    /// Log every network policy decision to stderr, one line each: guest,
+    /// operation, HOST:PORT, verdict and the rule that decided.
+    #[arg(long, help_heading = "Network")]
+    pub log_net: bool,
 
     /// May bind HOST:PORT (repeatable). Port 0 (ephemeral) needs PORT * or a
     /// range with 0.
@@ -183,9 +205,26 @@ pub struct GuestOptions {
     #[arg(long, value_name = "N", help_heading = "Limits")]
     pub max_sockets: Option<usize>,
 
-    /// Linear memory per guest, in MiB [default: no limit].
+    /// Linear memory per guest, in MiB (0: no limit) [default: 1024].
     #[arg(long, value_name = "MIB", help_heading = "Limits")]
     pub max_memory: Option<usize>,
+
+    /// Stop each guest after SECONDS of wall-clock time (decimals allowed)
+    /// with a message and exit status 124 [default: no limit].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "Limits")]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Name lookups in the resolver at once, for all guests [default: 8].
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_lookups: Option<usize>,
+
+    /// Cap of listen() backlogs [default: 128].
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_backlog: Option<i32>,
+
+    /// Cap of SO_SNDBUF/SO_RCVBUF per socket, in KiB [default: 4096].
+    #[arg(long, value_name = "KIB", help_heading = "Limits")]
+    pub max_buffer: Option<usize>,
 
     /// Threads the guests are spread over [default: one per guest, at most
     /// one per CPU]. Guests sharing a thread take turns like threads under
@@ -196,6 +235,26 @@ pub struct GuestOptions {
     /// Print start-up and run times to stderr.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// `--timeout SECONDS`: a positive, finite number of seconds.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+}
+
+impl Command {
+    /// The guest options of the subcommand, if it runs guests.
+    pub fn guest_options(&self) -> Option<&GuestOptions> {
+        match self {
+            Command::Python(a) => Some(&a.guest),
+            Command::Run(a) => Some(&a.guest),
+            Command::Pip(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

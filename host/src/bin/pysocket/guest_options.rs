@@ -5,7 +5,7 @@ use crate::cli::GuestOptions;
 use crate::failure::Failure;
 use pysocket_host::net::HostsTable;
 use pysocket_host::policy::PolicyBuilder;
-use pysocket_host::runtime::{GuestConfig, SharedDir};
+use pysocket_host::runtime::{GuestConfig, SharedDir, DEFAULT_MAX_MEMORY};
 use pysocket_host::TrustRoots;
 use std::path::Path;
 use std::sync::Arc;
@@ -18,8 +18,23 @@ pub fn guest_config(o: &GuestOptions) -> Result<GuestConfig, Failure> {
     for rule in &o.allow_net {
         policy = policy.allow_connect(rule.clone());
     }
+    for rule in &o.deny_net {
+        policy = policy.deny(rule.clone());
+    }
     for rule in &o.allow_bind {
         policy = policy.allow_bind(rule.clone());
+    }
+    for rule in &o.allow_accept {
+        policy = policy.allow_accept(rule.clone());
+    }
+    if let Some(n) = o.max_lookups {
+        policy = policy.max_lookups(n);
+    }
+    if let Some(n) = o.max_backlog {
+        policy = policy.max_backlog(n);
+    }
+    if let Some(kib) = o.max_buffer {
+        policy = policy.max_buffer(kib.saturating_mul(1024));
     }
     for dir in &o.allow_unix {
         policy = policy.allow_unix(dir.clone());
@@ -48,7 +63,12 @@ pub fn guest_config(o: &GuestOptions) -> Result<GuestConfig, Failure> {
         policy: Arc::new(policy.build()),
         trust_roots: Some(Arc::new(trust)),
         wasi_sockets: o.wasi_sockets,
-        max_memory: o.max_memory.map(|mib| mib << 20),
+        max_memory: match o.max_memory {
+            Some(0) => None,
+            Some(mib) => Some(mib.saturating_mul(1 << 20)),
+            None => Some(DEFAULT_MAX_MEMORY),
+        },
+        timeout: o.timeout,
         ..GuestConfig::default()
     };
     for spec in &o.dir {

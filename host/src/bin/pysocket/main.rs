@@ -93,7 +93,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(status) => return status,
     };
-    if let Err(e) = logging::init(cli.log.as_deref()) {
+    let log_net = cli.command.guest_options().is_some_and(|o| o.log_net);
+    if let Err(e) = logging::init(cli.log.as_deref(), log_net) {
         eprintln!("pysocket: {e}");
         return ExitCode::from(2);
     }
