@@ -16,10 +16,10 @@ PYSOCKET    := target/release/pysocket
 GUEST_SRC   := $(shell find guest/python -name '*.py' -not -path '*/build/*') $(wildcard wit/*.wit)
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup build demo test test-cpython test-cpython-check conformance bench fmt lint clean
+.PHONY: help setup build demo test test-many test-cpython test-cpython-check conformance bench bench-many fmt lint clean
 
 help:
-	@echo "make setup | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
+	@echo "make setup | build | demo | test | test-many | test-cpython | test-cpython-check | conformance | bench | bench-many | fmt | lint | clean"
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -73,6 +73,11 @@ test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
+# The full churn test of many guests: 10,000 sequential instances (make test
+# runs 1,000), fds and RSS compared before and after.
+test-many: build
+	PYSOCKET_CHURN=10000 cargo test --release -p pysocket-tests --test churn -- --nocapture
+
 # CPython's socket-related tests in a guest, every test shown (make test runs
 # them too, quietly); -check also runs the reviewed list's tests and fails
 # if one of them passes.
@@ -107,4 +112,10 @@ $(BUILD)/stock-python.wasm: $(VENV)/.ok bench/stock/stock_main.py guest/python/p
 bench: build $(BUILD)/stock-python.wasm
 	CARGO_TARGET_DIR=target cargo build --release --manifest-path bench/peer/Cargo.toml
 	-$(VENV)/bin/pip install --quiet --disable-pip-version-check matplotlib==3.11.2
+	python3 bench/many.py
 	python3 bench/run.py
+
+# Only the many-guests figures (warm/cold start, memory per blocked guest,
+# concurrent guests, serve conn/s vs native socketserver): bench/many-results.md.
+bench-many: build
+	python3 bench/many.py

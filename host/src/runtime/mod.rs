@@ -13,8 +13,11 @@ mod python;
 mod workers;
 
 pub use cache::{cache_dir, load_component, load_component_with, CompileProgress};
-pub use engine::{new_engine, EpochTicker, YIELD_INTERVAL};
-pub use guest::{new_linker, run_command, CapturedOutput, GuestConfig, GuestState, SharedDir};
+pub use engine::{new_engine, new_engine_with, Allocator, EngineOptions, EpochTicker, YIELD_INTERVAL};
+pub use guest::{
+    new_linker, run_command, CapturedOutput, CommandRuntime, GuestConfig, GuestState, SharedDir,
+    StartupTimes, CONN_FD_ENV,
+};
 pub use layout::PROJECT_PACKAGES;
 pub use python::{InterpreterOptions, Program, PythonGuest, PythonRuntime, STDLIB_GUEST_PATH};
 pub use workers::{run_on_workers, worker_count};

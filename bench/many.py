@@ -1,0 +1,281 @@
+"""Many guests per host: the figures of issue 14, for `make bench`.
+
+    python3 bench/many.py [--quick] [--out bench/many-results.md]
+
+* warm start: a new Python guest in a running host (`pysocket python
+  --instances N --timings -c pass`, one worker): store set-up +
+  instantiation, median, both allocators; the guest's own run of `pass`
+  (its prelude until `__main__` has run, and the teardown) beside it.
+* cold start: a new `pysocket python` process until a native listener gets
+  the guest's first byte, with the host's own breakdown (--timings).
+* memory per blocked guest: N guests each blocked in recv() on a native
+  peer; the process's RSS for N1 and N2 guests, per-guest = the slope.
+* concurrent blocked guests: the most of 1,000 / 2,000 / 5,000 that all
+  got connected and blocked in one host.
+* serve: connections/s (connect, 64-byte echo, close; a fresh guest each)
+  of `pysocket serve` with bench/many_echo.py, and of native CPython's
+  socketserver ForkingTCPServer and ThreadingTCPServer with the same echo,
+  measured in the same run by the same client.
+
+Writes the table to --out (included in BENCHMARKS.md by bench/run.py).
+Everything is on 127.0.0.1.
+"""
+
+import argparse
+import os
+import re
+import resource
+import selectors
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYSOCKET = str(ROOT / "target/release/pysocket")
+ECHO = str(ROOT / "bench/many_echo.py")
+BLOCKED = str(ROOT / "tests/python/many_blocked.py")
+NATIVE_SERVER = str(ROOT / "bench/many_native_server.py")
+BOUND = 300  # seconds any one step may take
+
+
+def raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def warm_start(allocator: str, n: int) -> dict:
+    """Median start of a guest in a running host, from --timings."""
+    cmd = [PYSOCKET, "python", "--allocator", allocator, "--workers", "1", "--instances", str(n), "--timings", "-c", "pass"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=BOUND)
+    m = re.search(r"start median ([\d.]+) ms \(store ([\d.]+), instantiate ([\d.]+)\).*run median ([\d.]+) ms", done.stderr)
+    if done.returncode != 0 or not m:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"status {done.returncode}"}
+    start, store, inst, run = map(float, m.groups())
+    return {"start": start, "store": store, "instantiate": inst, "run": run}
+
+
+def cold_start(reps: int) -> dict:
+    """Process spawn until the first byte arrives, and the host's breakdown."""
+    times, ready = [], []
+    for _ in range(reps):
+        lst = socket.create_server(("127.0.0.1", 0))
+        port = lst.getsockname()[1]
+        code = f"import socket; socket.create_connection(('127.0.0.1', {port})).sendall(b'x')"
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([PYSOCKET, "python", "--allow-net", f"127.0.0.1:{port}", "--timings", "-c", code],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        lst.settimeout(60)
+        conn, _ = lst.accept()
+        conn.settimeout(60)
+        conn.recv(1)
+        times.append((time.perf_counter() - t0) * 1000)
+        _, err = proc.communicate(timeout=60)
+        m = re.search(r"component ready in ([\d.]+)s", err)
+        if m:
+            ready.append(float(m.group(1)) * 1000)
+        conn.close()
+        lst.close()
+    return {"first_byte": statistics.median(times), "component_ready": statistics.median(ready) if ready else None}
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def blocked_guests(n: int, allocator: str = "pooling") -> dict:
+    """Runs n guests blocked in recv(); returns the host's RSS when all are
+    blocked, or the error that stopped it."""
+    lst = socket.create_server(("127.0.0.1", 0), backlog=4096)
+    port = lst.getsockname()[1]
+    proc = subprocess.Popen([PYSOCKET, "python", "--allocator", allocator, "--instances", str(n), "--allow-net", f"127.0.0.1:{port}", BLOCKED, str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err_lines: list[str] = []
+    threading.Thread(target=lambda: err_lines.extend(proc.stderr), daemon=True).start()
+    sel = selectors.DefaultSelector()
+    sel.register(lst, selectors.EVENT_READ)
+    conns, ready = [], 0
+    deadline = time.monotonic() + BOUND
+    t0 = time.monotonic()
+    while ready < n and time.monotonic() < deadline and proc.poll() is None:
+        for key, _ in sel.select(timeout=1):
+            if key.fileobj is lst:
+                c, _ = lst.accept()
+                conns.append(c)
+                sel.register(c, selectors.EVENT_READ)
+            else:
+                if key.fileobj.recv(1) == b"r":
+                    ready += 1
+                sel.unregister(key.fileobj)
+    took = time.monotonic() - t0
+    result = {"n": n, "ready": ready, "seconds": took}
+    if ready == n:
+        time.sleep(0.5)  # let the host settle before reading its RSS (a figure, not a sync)
+        result["rss_kib"] = rss_kib(proc.pid)
+    for c in conns:
+        try:
+            c.sendall(b"go")
+        except OSError:
+            pass
+    try:
+        status = proc.wait(timeout=BOUND)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        status = proc.wait()
+    for c in conns:
+        c.close()
+    lst.close()
+    result["status"] = status
+    if status != 0 or ready < n:
+        tail = [ln.strip() for ln in err_lines if ln.strip()]
+        result["error"] = tail[-1] if tail else f"status {status}, {ready} of {n} ready"
+    return result
+
+
+def client_load(port: int, total: int, threads: int) -> float:
+    """Connections per second: each does connect, 64-byte echo, close."""
+    per = total // threads
+    errors = []
+
+    def work():
+        msg = b"x" * 64
+        try:
+            for _ in range(per):
+                with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+                    s.sendall(msg)
+                    got = b""
+                    while len(got) < 64:
+                        chunk = s.recv(64 - len(got))
+                        if not chunk:
+                            raise OSError("closed early")
+                        got += chunk
+        except OSError as e:
+            errors.append(e)
+
+    ts = [threading.Thread(target=work) for _ in range(threads)]
+    t0 = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    took = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError(f"{len(errors)} client threads failed: {errors[0]}")
+    return per * threads / took
+
+
+def serve_rate(cmd: list[str], total: int, threads: int) -> float:
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline() if cmd[0] == PYSOCKET else proc.stdout.readline()
+        port = int(line.strip().rsplit(":", 1)[1])
+        client_load(port, min(200, total), threads)  # warm-up
+        return client_load(port, total, threads)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def fmt(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "bench/many-results.md"))
+    ap.add_argument("--only", default="", help="comma-separated: warm,cold,memory,max,serve")
+    args = ap.parse_args()
+    only = set(filter(None, args.only.split(","))) or {"warm", "cold", "memory", "max", "serve"}
+    raise_fd_limit()
+    rows = []
+    notes = []
+    load = os.getloadavg()[0]
+    if "warm" in only:
+        n = 100 if args.quick else 500
+        for alloc in ("pooling", "on-demand"):
+            w = warm_start(alloc, n)
+            print(f"warm start ({alloc}): {w}", file=sys.stderr)
+            if "error" in w:
+                rows.append((f"warm start, {alloc}", "ms", "≤ 1", f"failed: {w['error']}", ""))
+            else:
+                met = "met" if w["start"] <= 1 else "not met"
+                rows.append((f"warm start, {alloc} (store + instantiate, median of {n})", "ms", "≤ 1" if alloc == "pooling" else "", f"**{w['start']:.3f}** (store {w['store']:.3f}, instantiate {w['instantiate']:.3f})", met if alloc == "pooling" else "for comparison"))
+                rows.append((f"then the guest runs `-c pass` ({alloc}): prelude to `__main__`, run, teardown", "ms", "", f"**{w['run']:.3f}**", ""))
+    if "cold" in only:
+        c = cold_start(3 if args.quick else 7)
+        print(f"cold start: {c}", file=sys.stderr)
+        ready = f"; component loaded from the compile cache and linked after {c['component_ready']:.1f}" if c["component_ready"] else ""
+        rows.append(("cold start: new process to the first byte sent", "ms", "", f"**{c['first_byte']:.1f}**{ready}", ""))
+    if "memory" in only:
+        n1, n2 = (50, 200) if args.quick else (200, 1000)
+        a, b = blocked_guests(n1), blocked_guests(n2)
+        print(f"blocked {n1}: {a}\nblocked {n2}: {b}", file=sys.stderr)
+        if "rss_kib" in a and "rss_kib" in b:
+            per = (b["rss_kib"] - a["rss_kib"]) / (n2 - n1) / 1024
+            rows.append((f"RSS per blocked guest (slope {n1} → {n2} guests)", "MiB", "≤ 3", f"**{per:.2f}** (host RSS {a['rss_kib'] / 1024:.0f} MiB with {n1}, {b['rss_kib'] / 1024:.0f} MiB with {n2})", "met" if per <= 3 else "not met"))
+        else:
+            rows.append(("RSS per blocked guest", "MiB", "≤ 3", f"failed: {a.get('error') or b.get('error')}", ""))
+    if "max" in only:
+        best, failed = 0, None
+        for n in ([500, 1000] if args.quick else [1000, 2000, 5000]):
+            r = blocked_guests(n)
+            print(f"blocked {n}: { {k: v for k, v in r.items() if k != 'rss_kib'} }", file=sys.stderr)
+            if r.get("error"):
+                failed = f"{n}: {r['error']}"
+                break
+            best = n
+            secs, rss = r["seconds"], r.get("rss_kib", 0)
+        text = f"**{best:,}**" + (f" (all started and blocked in {secs:.1f} s; host RSS {rss / 1024:,.0f} MiB)" if best else "")
+        if failed:
+            text += f"; next step failed at {failed}"
+        rows.append(("concurrent blocked guests in one host", "guests", "5,000", text, "met" if best >= 5000 else "not met"))
+    if "serve" in only:
+        total, threads = (500, 4) if args.quick else (3000, 8)
+        rates = {}
+        for name, cmd in (
+            ("pysocket serve", [PYSOCKET, "serve", "--listen", "127.0.0.1:0", ECHO]),
+            ("native ForkingTCPServer", [sys.executable, NATIVE_SERVER, "forking"]),
+            ("native ThreadingTCPServer", [sys.executable, NATIVE_SERVER, "threading"]),
+        ):
+            try:
+                rates[name] = serve_rate(cmd, total, threads)
+            except (OSError, RuntimeError, ValueError, IndexError) as e:
+                rates[name] = None
+                notes.append(f"{name}: {e}")
+            print(f"{name}: {rates[name]}", file=sys.stderr)
+        for name, rate in rates.items():
+            target = "≥ 2,000" if name.startswith("pysocket") else ""
+            verdict = ("met" if rate and rate >= 2000 else "not met") if target else "for comparison"
+            rows.append((f"{name}: echo connections/s ({total:,} by {threads} client threads)", "conn/s", target, f"**{fmt(rate)}**" if rate else "failed", verdict))
+    lines = [
+        "## Many guests per host (issue 14; `bench/many.py`)",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on this 2-core machine **while it was shared with other "
+        f"builds** (load average {load:.1f} at the start), so the figures are pessimistic. Allocator: pooling "
+        "(see `bench/findings.md`, \"Many guests\").",
+        "",
+        "| what | unit | target | measured | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    if notes:
+        lines += [""] + [f"* {n}" for n in notes]
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
