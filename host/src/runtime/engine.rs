@@ -40,6 +40,11 @@ pub struct EngineOptions {
     /// wasm code's native frames run on it); only touched pages are
     /// resident.
     pub async_stack_size: usize,
+    /// With pooling: how much of each linear memory is reset in place (the
+    /// dirtied pages copied back from the image) instead of being handed
+    /// back to the kernel, so the next guest in the slot takes no page
+    /// faults there.
+    pub keep_resident: usize,
 }
 
 impl Default for EngineOptions {
@@ -48,9 +53,14 @@ impl Default for EngineOptions {
             switch_interval: YIELD_INTERVAL,
             allocator: Allocator::OnDemand,
             async_stack_size: DEFAULT_ASYNC_STACK,
+            keep_resident: KEEP_RESIDENT,
         }
     }
 }
+
+/// How much of a pooled memory slot is reset in place: more than a short
+/// guest dirties (a few MiB), so a reused slot takes no page faults.
+const KEEP_RESIDENT: usize = 32 << 20;
 
 /// wasmtime's default async stack size (2 MiB): host calls such as a TLS
 /// handshake run on it, so it is kept.
@@ -93,7 +103,8 @@ pub fn new_engine_with(options: &EngineOptions) -> wasmtime::Result<Engine> {
             .max_tables_per_module(TABLES_PER_GUEST)
             .table_elements(TABLE_ELEMENTS)
             .max_component_instance_size(4 << 20)
-            .max_unused_warm_slots(guests);
+            .max_unused_warm_slots(guests)
+            .linear_memory_keep_resident(options.keep_resident);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     Engine::new(&config)

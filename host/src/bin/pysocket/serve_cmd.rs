@@ -20,7 +20,7 @@ use crate::progress::CompileNotice;
 use crate::python_cmdline::{self, Request};
 use pysocket_host::runtime::{
     load_component_with, new_linker, CommandRuntime, GuestConfig, Program, PythonGuest,
-    PythonRuntime,
+    PythonRuntime, StartupTimes,
 };
 use socket2::{Domain, Socket, Type};
 use std::net::SocketAddr;
@@ -40,12 +40,14 @@ enum Served {
 }
 
 impl Served {
-    /// Runs one guest for `conn` to its end; its exit status.
-    async fn run(&self, conn: Socket) -> wasmtime::Result<i32> {
-        match self {
-            Served::Python(python, guest) => python.run_with(guest, Some(conn)).await.map(|r| r.0),
-            Served::Component(runtime, config) => runtime.run(config, Some(conn)).await.map(|r| r.0),
-        }
+    /// Runs one guest for `conn` to its end; its exit status and how long
+    /// its start took.
+    async fn run(&self, conn: Socket) -> wasmtime::Result<(i32, StartupTimes)> {
+        let (status, out) = match self {
+            Served::Python(python, guest) => python.run_with(guest, Some(conn)).await?,
+            Served::Component(runtime, config) => runtime.run(config, Some(conn)).await?,
+        };
+        Ok((status, out.startup))
     }
 }
 
@@ -301,14 +303,21 @@ fn worker(mut jobs: mpsc::UnboundedReceiver<Job>, served: Arc<Served>, timeout: 
 /// Runs one guest for one connection; the permit is given back when it ends.
 async fn serve_one(served: Arc<Served>, job: Job, timeout: Option<Duration>) {
     let Job { conn, peer, permit } = job;
+    let began = std::time::Instant::now();
     let run = served.run(conn);
     let result = match timeout {
         Some(limit) => tokio::time::timeout(limit, run).await,
         None => Ok(run.await),
     };
     match result {
-        Ok(Ok(0)) => tracing::debug!(%peer, "guest ended"),
-        Ok(Ok(status)) => tracing::info!(%peer, status, "guest exited with a failure status"),
+        Ok(Ok((status, startup))) => tracing::debug!(
+            %peer,
+            status,
+            store_us = startup.store.as_micros() as u64,
+            instantiate_us = startup.instantiate.as_micros() as u64,
+            total_us = began.elapsed().as_micros() as u64,
+            "guest ended"
+        ),
         Ok(Err(e)) => eprintln!("pysocket: the guest for {peer}: {e:#}"),
         Err(_) => eprintln!(
             "pysocket: the guest for {peer} ran longer than --instance-timeout and was stopped"
