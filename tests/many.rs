@@ -10,8 +10,15 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Stdio};
 use std::sync::{mpsc, Arc, OnceLock};
 
-/// How many guests the first test blocks at once.
-const BLOCKED: usize = 1000;
+/// How many guests the first test blocks at once: 1,000 with
+/// `PYSOCKET_MANY_BLOCKED=1000` (what `make test-many` sets; about a
+/// minute on 2 busy cores), a bounded slice of 200 in `make test`.
+fn blocked_count() -> usize {
+    std::env::var("PYSOCKET_MANY_BLOCKED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200)
+}
 
 /// The runtime of these tests: the allocator `pysocket` uses, with room
 /// for all the guests of the largest test.
@@ -21,7 +28,7 @@ fn many_python() -> Arc<PythonRuntime> {
         .get_or_init(|| {
             new_python(&EngineOptions {
                 allocator: Allocator::Pooling {
-                    guests: BLOCKED as u32 + 64,
+                    guests: blocked_count() as u32 + 64,
                 },
                 ..EngineOptions::default()
             })
@@ -30,10 +37,17 @@ fn many_python() -> Arc<PythonRuntime> {
         .clone()
 }
 
-/// A native peer for [`BLOCKED`] guests: accepts them all, reads each
+/// A native peer for `count` guests: accepts them all, reads each
 /// one's "ready" byte, reports when all are ready, then waits to be told
 /// to release them (each gets "go").
-fn holding_peer(count: usize) -> (u16, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+fn holding_peer(
+    count: usize,
+) -> (
+    u16,
+    mpsc::Receiver<()>,
+    mpsc::Sender<()>,
+    std::thread::JoinHandle<()>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (ready_tx, ready_rx) = mpsc::channel();
@@ -62,8 +76,9 @@ fn holding_peer(count: usize) -> (u16, mpsc::Receiver<()>, mpsc::Sender<()>, std
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_blocked_guests_do_not_hold_up_a_busy_one() {
     let python = many_python();
-    let (port, ready, release, peer) = holding_peer(BLOCKED);
-    let blocked: Vec<_> = (0..BLOCKED)
+    let count = blocked_count();
+    let (port, ready, release, peer) = holding_peer(count);
+    let blocked: Vec<_> = (0..count)
         .map(|_| {
             let g = guest("many_blocked.py", &[port.to_string()], loopback_policy());
             tokio::spawn(run_on(python.clone(), g, BOUND))
@@ -76,7 +91,11 @@ async fn a_thousand_blocked_guests_do_not_hold_up_a_busy_one() {
     let (echo, server) = echo_server("127.0.0.1:0", 1);
     let busy = run_on(
         python.clone(),
-        guest("pingpong.py", &[echo.port().to_string(), "1000".into()], loopback_policy()),
+        guest(
+            "pingpong.py",
+            &[echo.port().to_string(), "1000".into()],
+            loopback_policy(),
+        ),
         BOUND,
     )
     .await;
@@ -111,7 +130,11 @@ async fn a_cpu_bound_guest_does_not_starve_io_bound_guests() {
     for _ in 0..20 {
         let (echo, server) = echo_server("127.0.0.1:0", 1);
         servers.push(server);
-        let g = guest("pingpong.py", &[echo.port().to_string(), "50".into()], loopback_policy());
+        let g = guest(
+            "pingpong.py",
+            &[echo.port().to_string(), "50".into()],
+            loopback_policy(),
+        );
         busy.push(tokio::spawn(run_on(python.clone(), g, BOUND)));
     }
     for task in busy {
@@ -119,7 +142,10 @@ async fn a_cpu_bound_guest_does_not_starve_io_bound_guests() {
         out.assert_ok();
         assert_eq!(out.expect("done"), "50");
     }
-    assert!(!spinning.is_finished(), "the spinner should still be spinning");
+    assert!(
+        !spinning.is_finished(),
+        "the spinner should still be spinning"
+    );
     std::fs::write(shared.path().join("stop"), b"stop").unwrap();
     let spun = spinning.await.unwrap();
     spun.assert_ok();
@@ -158,11 +184,17 @@ fn instances_each_know_their_number_and_failures_are_counted() {
 #[test]
 fn run_instances_share_one_component() {
     let app = repo_root().join("build/cli-app.wasm");
-    assert!(app.is_file(), "{} is missing: run `make test`", app.display());
+    assert!(
+        app.is_file(),
+        "{} is missing: run `make test`",
+        app.display()
+    );
     let (echo, server) = echo_server("127.0.0.1:0", 4);
     let mut command = pysocket_command();
     command.args(["run", "--instances", "4", "--allow-net", "127.0.0.1"]);
-    command.arg(&app).args([echo.port().to_string(), "hi".into()]);
+    command
+        .arg(&app)
+        .args([echo.port().to_string(), "hi".into()]);
     let out = output_with_input(command, "");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -177,7 +209,11 @@ fn run_instances_share_one_component() {
 #[test]
 fn the_switch_interval_is_what_the_guest_reports() {
     let code = "import sys; print(f'interval={sys.getswitchinterval():.4f}')";
-    for (flag, expected) in [(None, "0.0050"), (Some("2"), "0.0020"), (Some("0.5"), "0.0005")] {
+    for (flag, expected) in [
+        (None, "0.0050"),
+        (Some("2"), "0.0020"),
+        (Some("0.5"), "0.0005"),
+    ] {
         let mut command = pysocket_command();
         command.arg("python");
         if let Some(ms) = flag {

@@ -13,7 +13,9 @@ mod python;
 mod workers;
 
 pub use cache::{cache_dir, load_component, load_component_with, CompileProgress};
-pub use engine::{new_engine, new_engine_with, Allocator, EngineOptions, EpochTicker, YIELD_INTERVAL};
+pub use engine::{
+    new_engine, new_engine_with, Allocator, EngineOptions, EpochTicker, YIELD_INTERVAL,
+};
 pub use guest::{
     new_linker, run_command, CapturedOutput, CommandRuntime, GuestConfig, GuestState, SharedDir,
     StartupTimes, CONN_FD_ENV,

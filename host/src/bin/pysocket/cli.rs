@@ -226,7 +226,9 @@ pub struct HostOptions {
 fn positive_ms(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(ms) if ms.is_finite() && ms > 0.0 && ms <= 60_000.0 => Ok(ms),
-        _ => Err(format!("{text:?} is not a number of milliseconds in (0, 60000]")),
+        _ => Err(format!(
+            "{text:?} is not a number of milliseconds in (0, 60000]"
+        )),
     }
 }
 
@@ -368,17 +370,31 @@ pub struct ServeArgs {
     pub grace: f64,
 
     /// Share a directory read-only and put it on sys.path (repeatable).
-    #[arg(long = "path", value_name = "HOST_DIR", help_heading = "Files and environment")]
+    #[arg(
+        long = "path",
+        value_name = "HOST_DIR",
+        help_heading = "Files and environment"
+    )]
     pub import_paths: Vec<PathBuf>,
 
     /// The Python component [default: build/pysocket-python.wasm of the
     /// source tree].
-    #[arg(long, value_name = "PATH", env = "PYSOCKET_PYTHON_WASM", help_heading = "Component")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "PYSOCKET_PYTHON_WASM",
+        help_heading = "Component"
+    )]
     pub python_wasm: Option<PathBuf>,
 
     /// The unpacked standard library [default: build/stdlib of the source
     /// tree].
-    #[arg(long, value_name = "DIR", env = "PYSOCKET_STDLIB", help_heading = "Component")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "PYSOCKET_STDLIB",
+        help_heading = "Component"
+    )]
     pub stdlib: Option<PathBuf>,
 
     /// The program each connection runs, and its arguments.

@@ -113,7 +113,14 @@ mod tests {
         let configs = instance_configs(&GuestConfig::default(), 3);
         let numbers: Vec<_> = configs
             .iter()
-            .map(|c| c.env.iter().find(|(k, _)| k == INSTANCE_ENV).unwrap().1.clone())
+            .map(|c| {
+                c.env
+                    .iter()
+                    .find(|(k, _)| k == INSTANCE_ENV)
+                    .unwrap()
+                    .1
+                    .clone()
+            })
             .collect();
         assert_eq!(numbers, ["0", "1", "2"]);
     }

@@ -148,7 +148,10 @@ pub fn run(args: &PythonArgs, guests: Vec<PythonGuest>) -> Result<ExitCode, Fail
     .map(|(index, done)| {
         let status = match done {
             Ok(Ok((status, startup, took))) => {
-                startups.push((startup, took.saturating_sub(startup.store + startup.instantiate)));
+                startups.push((
+                    startup,
+                    took.saturating_sub(startup.store + startup.instantiate),
+                ));
                 (status & 0xFF) as u8
             }
             Ok(Err(e)) => {

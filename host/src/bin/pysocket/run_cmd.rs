@@ -31,9 +31,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, Failure> {
     };
     let started = Instant::now();
     let host = many::host(&args.host, configs.len())?;
-    let (component, cached) =
-        load_component_with(&host.engine, app, &mut CompileNotice::default())
-            .map_err(|e| Failure::runtime(format!("{}: {e:#}", app.display())))?;
+    let (component, cached) = load_component_with(&host.engine, app, &mut CompileNotice::default())
+        .map_err(|e| Failure::runtime(format!("{}: {e:#}", app.display())))?;
     let linker = new_linker(&host.engine).map_err(|e| Failure::runtime(format!("{e:#}")))?;
     let runtime = CommandRuntime::new(&host.engine, &linker, &component)
         .map_err(|e| Failure::runtime(format!("{}: {e:#}", app.display())))?;
