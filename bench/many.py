@@ -171,6 +171,18 @@ def blocked_guests(n: int, allocator: str = "pooling") -> dict:
     return result
 
 
+#: What a blocked guest costs (Pss, measured above), for the memory check
+#: before a larger step.
+PSS_PER_GUEST_MIB = 2.2
+
+
+def mem_available_gib() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1048576
+    return 0.0
+
+
 def client_load(port: int, total: int, threads: int) -> float:
     """Connections per second: each does connect, 64-byte echo, close."""
     per = total // threads
@@ -268,6 +280,11 @@ def main() -> int:
     if "max" in only:
         best, failed = 0, None
         for n in ([500, 1000] if args.quick else [1000, 2000, 5000]):
+            need, have = n * PSS_PER_GUEST_MIB * 2 / 1024, mem_available_gib()
+            if need > have:
+                # Other builds share the machine: do not push it into the OOM killer.
+                failed = f"{n}: not attempted, needs ~{need:.1f} GiB, {have:.1f} GiB were available"
+                break
             r = blocked_guests(n)
             print(f"blocked {n}: {r}", file=sys.stderr)
             if r.get("error"):
