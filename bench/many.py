@@ -287,11 +287,16 @@ def main() -> int:
                 break
             r = blocked_guests(n)
             print(f"blocked {n}: {r}", file=sys.stderr)
-            if r.get("error"):
-                failed = f"{n}: {r['error']}"
+            if r["ready"] < n:
+                failed = f"{n}: {r.get('error')}"
                 break
             best = n
             secs, pss = r["seconds"], r.get("mem", {}).get("Pss", 0)
+            if r.get("error"):
+                # All were blocked at once (what this row counts); the run
+                # then did not end cleanly: say how, and go no further.
+                notes.append(f"{n:,} blocked guests: all connected and blocked, then the host ended with {r['error']}")
+                break
         text = f"**{best:,}**" + (f" (all started and blocked in {secs:.1f} s; host Pss {pss / 1024:,.0f} MiB)" if best else "")
         if failed:
             text += f"; next step failed at {failed}"

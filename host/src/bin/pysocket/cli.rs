@@ -217,7 +217,8 @@ pub struct HostOptions {
 
     /// Where guests' memories and stacks come from: `pooling` (slots made
     /// once and reused, copy-on-write memory images kept mapped) or
-    /// `on-demand` (mapped per guest) [default: pooling].
+    /// `on-demand` (mapped per guest) [default: pooling for more than one
+    /// guest, else on-demand].
     #[arg(long, value_name = "KIND", value_parser = ["pooling", "on-demand"], help_heading = "Limits")]
     pub allocator: Option<String>,
 }

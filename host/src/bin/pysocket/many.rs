@@ -24,11 +24,20 @@ pub struct Host {
 /// An engine for up to `guests` concurrent guests, as `options` say.
 pub fn host(options: &HostOptions, guests: usize) -> Result<Host, Failure> {
     let switch_interval = Duration::from_secs_f64(options.switch_interval / 1000.0);
-    let allocator = match options.allocator.as_deref() {
-        Some("on-demand") => Allocator::OnDemand,
-        _ => Allocator::Pooling {
+    // A single guest starts faster on-demand (its first run in a fresh
+    // pooled slot measured 34-86 ms against 11-16 ms); many guests get the
+    // pool (see bench/findings.md, "Many guests").
+    let pooling = match options.allocator.as_deref() {
+        Some("on-demand") => false,
+        Some(_) => true,
+        None => guests > 1,
+    };
+    let allocator = if pooling {
+        Allocator::Pooling {
             guests: u32::try_from(guests).unwrap_or(u32::MAX),
-        },
+        }
+    } else {
+        Allocator::OnDemand
     };
     let engine = new_engine_with(&EngineOptions {
         switch_interval,
