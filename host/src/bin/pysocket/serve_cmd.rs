@@ -33,7 +33,9 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 /// How many connections may wait in the kernel's accept queue.
 const BACKLOG: i32 = 4096;
 
-/// What each connection runs.
+/// What each connection runs. (One per process: the size of its variants
+/// does not matter.)
+#[allow(clippy::large_enum_variant)]
 enum Served {
     Python(PythonRuntime, PythonGuest),
     Component(CommandRuntime, GuestConfig),
@@ -59,6 +61,8 @@ struct Job {
 }
 
 /// The program part of the command line, checked before anything starts.
+/// (One per process.)
+#[allow(clippy::large_enum_variant)]
 enum Plan {
     Python(PythonGuest),
     Component(PathBuf, Vec<String>),
