@@ -37,10 +37,10 @@ CFLAGS_CORE := --target=wasm32-wasip2 -fPIC -O2 -Wall -Wextra -Wno-unused-parame
 APT_GET     := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup core build demo test test-cpython test-cpython-check conformance fuzz bench fmt lint clean
+.PHONY: help setup core build demo test test-many test-cpython test-cpython-check conformance fuzz bench bench-many fmt lint clean
 
 help:
-	@echo "make setup | core | build | demo | test | test-cpython | test-cpython-check | conformance | fuzz | bench | fmt | lint | clean"
+	@echo "make setup | core | build | demo | test | test-many | test-cpython | test-cpython-check | conformance | fuzz | bench | bench-many | fmt | lint | clean"
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -138,6 +138,13 @@ test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
+# The many-guests tests at full size (make test runs bounded slices): 1,000
+# guests blocked at once (make test: 200) and 10,000 sequential instances with
+# fds and RSS compared before and after (make test: 1,000). About 3 minutes.
+test-many: build $(BUILD)/cli-app.wasm
+	PYSOCKET_MANY_BLOCKED=1000 cargo test --release -p pysocket-tests --test many -- --test-threads=2
+	PYSOCKET_CHURN=10000 cargo test --release -p pysocket-tests --test churn -- --nocapture
+
 # CPython's socket-related tests in a guest, every test shown (make test runs
 # them too, quietly); -check also runs the reviewed list's tests and fails
 # if one of them passes.
@@ -181,4 +188,10 @@ $(BUILD)/stock-python.wasm: $(VENV)/.ok bench/stock/stock_main.py guest/python/p
 bench: build $(BUILD)/stock-python.wasm
 	CARGO_TARGET_DIR=target cargo build --release --manifest-path bench/peer/Cargo.toml
 	-$(VENV)/bin/pip install --quiet --disable-pip-version-check matplotlib==3.11.2
+	python3 bench/many.py
 	python3 bench/run.py
+
+# Only the many-guests figures (warm/cold start, memory per blocked guest,
+# concurrent guests, serve conn/s vs native socketserver): bench/many-results.md.
+bench-many: build
+	python3 bench/many.py

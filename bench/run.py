@@ -299,6 +299,9 @@ def write_report(results: dict, args, wall: float, chart_note: str) -> None:
     if failures:
         lines += ["", "## Failed runs", ""]
         lines += [f"* {n}, {w}: {e}" for n, w, e in dict.fromkeys(failures)]
+    many = ROOT / "bench" / "many-results.md"
+    if many.is_file():  # written by bench/many.py, which `make bench` runs first
+        lines += ["", many.read_text().rstrip()]
     findings = ROOT / "bench" / "findings.md"
     if findings.is_file():  # hand-written analysis, kept across runs
         lines += ["", findings.read_text().rstrip()]

@@ -312,6 +312,8 @@ def _finish(status: int) -> int:
 def run_invocation(invocation: Invocation) -> int:
     """Runs the invocation's program in `__main__`; returns its exit status."""
     os._exit = _os_exit
+    if invocation.switch_interval > 0:
+        sys.setswitchinterval(invocation.switch_interval)
     env = _python_env(invocation)
     options = invocation.options
     try:

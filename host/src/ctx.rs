@@ -74,6 +74,14 @@ impl PysocketCtx {
         &self.policy
     }
 
+    /// Hands the guest an OS socket the host opened (an accepted
+    /// connection, for `pysocket serve`): it gets the lowest free
+    /// descriptor number, which is returned. EMFILE at the guest's limit.
+    pub fn adopt_socket(&mut self, socket: socket2::Socket) -> crate::net::NetResult<u32> {
+        let sock = crate::net::Sock::from_os(socket)?;
+        self.fds.insert(sock)
+    }
+
     /// How many sockets the guest has open.
     pub fn open_sockets(&self) -> usize {
         self.fds.len()

@@ -7,7 +7,9 @@
 pub mod tls;
 
 use pysocket_host::policy::PolicyBuilder;
-use pysocket_host::runtime::{new_engine, EpochTicker, GuestConfig, PythonGuest, PythonRuntime};
+use pysocket_host::runtime::{
+    new_engine_with, EngineOptions, EpochTicker, GuestConfig, PythonGuest, PythonRuntime,
+};
 use socket2::{Domain, Socket, Type};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -32,27 +34,32 @@ pub fn repo_root() -> PathBuf {
 pub fn python() -> Arc<PythonRuntime> {
     static RUNTIME: OnceLock<(Arc<PythonRuntime>, EpochTicker)> = OnceLock::new();
     RUNTIME
-        .get_or_init(|| {
-            let build = repo_root().join("build");
-            let wasm = std::env::var_os("PYSOCKET_PYTHON_WASM")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| build.join("pysocket-python.wasm"));
-            let stdlib = std::env::var_os("PYSOCKET_STDLIB")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| build.join("stdlib"));
-            assert!(
-                wasm.is_file(),
-                "{} is missing: run `make build` first",
-                wasm.display()
-            );
-            let engine = new_engine().expect("engine");
-            let ticker = EpochTicker::start(&engine);
-            let runtime =
-                PythonRuntime::new(&engine, &wasm, &stdlib).expect("loading the Python component");
-            (Arc::new(runtime), ticker)
-        })
+        .get_or_init(|| new_python(&EngineOptions::default()))
         .0
         .clone()
+}
+
+/// A new Python runtime on an engine made with `options`, and the ticker
+/// that makes its guests yield (keep it alive as long as the runtime).
+pub fn new_python(options: &EngineOptions) -> (Arc<PythonRuntime>, EpochTicker) {
+    let build = repo_root().join("build");
+    let wasm = std::env::var_os("PYSOCKET_PYTHON_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| build.join("pysocket-python.wasm"));
+    let stdlib = std::env::var_os("PYSOCKET_STDLIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| build.join("stdlib"));
+    assert!(
+        wasm.is_file(),
+        "{} is missing: run `make build` first",
+        wasm.display()
+    );
+    let engine = new_engine_with(options).expect("engine");
+    let ticker = EpochTicker::every(&engine, options.switch_interval);
+    let mut runtime =
+        PythonRuntime::new(&engine, &wasm, &stdlib).expect("loading the Python component");
+    runtime.set_switch_interval(options.switch_interval);
+    (Arc::new(runtime), ticker)
 }
 
 /// What a guest script did.
@@ -118,7 +125,11 @@ pub async fn run(g: PythonGuest) -> Outcome {
 
 /// Like [`run`], with another bound (for long suites).
 pub async fn run_within(g: PythonGuest, bound: Duration) -> Outcome {
-    let python = python();
+    run_on(python(), g, bound).await
+}
+
+/// Like [`run_within`], in the runtime `python`.
+pub async fn run_on(python: Arc<PythonRuntime>, g: PythonGuest, bound: Duration) -> Outcome {
     let task = tokio::spawn(async move { python.run(&g).await });
     let (status, out) = tokio::time::timeout(bound, task)
         .await

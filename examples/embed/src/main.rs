@@ -23,7 +23,9 @@
 
 use pysocket_host::bindings::exports::pysocket::socket::script;
 use pysocket_host::bindings::Python;
-use pysocket_host::runtime::{load_component, new_engine, EpochTicker, STDLIB_GUEST_PATH};
+use pysocket_host::runtime::{
+    load_component, new_engine, EpochTicker, STDLIB_GUEST_PATH, YIELD_INTERVAL,
+};
 use pysocket_host::{Policy, PysocketCtx, PysocketImpl, PysocketView, SocketUse};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -248,6 +250,8 @@ async fn run_python(
             warn_options: Vec::new(),
             x_options: Vec::new(),
         },
+        // The tick `EpochTicker` makes guests yield on.
+        switch_interval: YIELD_INTERVAL.as_secs_f64(),
     };
     let result = python
         .pysocket_socket_script()

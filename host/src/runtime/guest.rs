@@ -6,8 +6,10 @@ use crate::{PysocketCtx, PysocketImpl, PysocketView};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Engine, ResourceLimiter, Store};
+use wasmtime_wasi::p2::bindings::CommandPre;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -86,6 +88,11 @@ impl GuestState {
         &self.pysocket
     }
 }
+
+/// The environment variable that holds the descriptor number of the
+/// connection a guest of `pysocket serve` was started for (a contract:
+/// `socket.socket(fileno=int(os.environ["PYSOCKET_CONN_FD"]))`).
+pub const CONN_FD_ENV: &str = "PYSOCKET_CONN_FD";
 
 /// A directory shared with a guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,12 +179,23 @@ pub(crate) async fn within_timeout(
 }
 
 /// What can be read of a guest after its run: its output (with
-/// `capture_output`) and its peak memory.
+/// `capture_output`), its peak memory and how long its start took.
 #[derive(Debug, Clone, Default)]
 pub struct CapturedOutput {
     pub stdout: Option<MemoryOutputPipe>,
     pub stderr: Option<MemoryOutputPipe>,
     pub memory: MemoryMeter,
+    pub startup: StartupTimes,
+}
+
+/// Where a guest's start went, in a host that is already running (the
+/// component compiled and linked): setting up its store (WASI context,
+/// shared directories, pysocket context) and instantiating the component
+/// (memory images mapped, tables, start functions).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartupTimes {
+    pub store: std::time::Duration,
+    pub instantiate: std::time::Duration,
 }
 
 impl CapturedOutput {
@@ -220,6 +238,22 @@ impl GuestConfig {
         &self,
         engine: &Engine,
     ) -> wasmtime::Result<(Store<GuestState>, CapturedOutput)> {
+        self.new_store_with(engine, None)
+    }
+
+    /// Like [`GuestConfig::new_store`], handing the guest `conn` (a
+    /// connection the host accepted) as its first socket, whose number is
+    /// in the guest's environment as [`CONN_FD_ENV`].
+    pub fn new_store_with(
+        &self,
+        engine: &Engine,
+        conn: Option<socket2::Socket>,
+    ) -> wasmtime::Result<(Store<GuestState>, CapturedOutput)> {
+        let mut pysocket = PysocketCtx::new(self.policy.clone()).with_trust_roots(
+            self.trust_roots
+                .clone()
+                .unwrap_or_else(TrustRoots::shared_default),
+        );
         let mut wasi = WasiCtxBuilder::new();
         let mut captured = CapturedOutput::default();
         if self.capture_output {
@@ -246,6 +280,12 @@ impl GuestConfig {
         for (k, v) in &self.env {
             wasi.env(k, v);
         }
+        if let Some(conn) = conn {
+            let fd = pysocket
+                .adopt_socket(conn)
+                .map_err(|e| wasmtime::Error::msg(format!("handing over the connection: {e}")))?;
+            wasi.env(CONN_FD_ENV, fd.to_string());
+        }
         for d in &self.dirs {
             let perms = if d.writable {
                 FsPerms::ReadWrite
@@ -260,11 +300,7 @@ impl GuestConfig {
         captured.memory.limit = self.max_memory;
         let state = GuestState {
             wasi: wasi.build(),
-            pysocket: PysocketCtx::new(self.policy.clone()).with_trust_roots(
-                self.trust_roots
-                    .clone()
-                    .unwrap_or_else(TrustRoots::shared_default),
-            ),
+            pysocket,
             table: ResourceTable::new(),
             memory: captured.memory.clone(),
         };
@@ -307,18 +343,53 @@ pub async fn run_command(
     component: &Component,
     config: &GuestConfig,
 ) -> wasmtime::Result<i32> {
-    let (mut store, _) = config.new_store(engine)?;
-    let command =
-        wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, linker)
-            .await?;
-    let run = async move {
-        let result =
-            command
-                .wasi_cli_run()
-                .call_run(&mut store)
-                .await
-                .map(|r| if r.is_ok() { 0 } else { 1 });
-        exit_status(result, "the component")
-    };
-    Ok(within_timeout(config.timeout, "the component", run).await)
+    let runtime = CommandRuntime::new(engine, linker, component)?;
+    Ok(runtime.run(config, None).await?.0)
+}
+
+/// A `wasi:cli/run` component, linked once, ready to run in any number of
+/// stores (`pysocket run --instances`, `pysocket serve APP.wasm`).
+pub struct CommandRuntime {
+    engine: Engine,
+    pre: CommandPre<GuestState>,
+}
+
+impl CommandRuntime {
+    pub fn new(
+        engine: &Engine,
+        linker: &Linker<GuestState>,
+        component: &Component,
+    ) -> wasmtime::Result<Self> {
+        Ok(CommandRuntime {
+            engine: engine.clone(),
+            pre: CommandPre::new(linker.instantiate_pre(component)?)?,
+        })
+    }
+
+    /// Runs the component once in a new store under `config` (handing it
+    /// `conn`, see [`GuestConfig::new_store_with`]); returns its exit
+    /// status and what can be read of the run.
+    pub async fn run(
+        &self,
+        config: &GuestConfig,
+        conn: Option<socket2::Socket>,
+    ) -> wasmtime::Result<(i32, CapturedOutput)> {
+        let started = Instant::now();
+        let (mut store, mut captured) = config.new_store_with(&self.engine, conn)?;
+        captured.startup.store = started.elapsed();
+        let command = self.pre.instantiate_async(&mut store).await?;
+        captured.startup.instantiate = started.elapsed() - captured.startup.store;
+        let run = async move {
+            let result = command.wasi_cli_run().call_run(&mut store).await.map(|r| {
+                if r.is_ok() {
+                    0
+                } else {
+                    1
+                }
+            });
+            exit_status(result, "the component")
+        };
+        let status = within_timeout(config.timeout, "the component", run).await;
+        Ok((status, captured))
+    }
 }

@@ -13,10 +13,12 @@ mod python;
 mod workers;
 
 pub use cache::{cache_dir, load_component, load_component_with, CompileProgress};
-pub use engine::{new_engine, EpochTicker, YIELD_INTERVAL};
+pub use engine::{
+    new_engine, new_engine_with, Allocator, EngineOptions, EpochTicker, YIELD_INTERVAL,
+};
 pub use guest::{
-    new_linker, run_command, CapturedOutput, GuestConfig, GuestState, SharedDir,
-    DEFAULT_MAX_MEMORY, TIMEOUT_STATUS,
+    new_linker, run_command, CapturedOutput, CommandRuntime, GuestConfig, GuestState, SharedDir,
+    StartupTimes, CONN_FD_ENV, DEFAULT_MAX_MEMORY, TIMEOUT_STATUS,
 };
 pub use layout::PROJECT_PACKAGES;
 pub use python::{InterpreterOptions, Program, PythonGuest, PythonRuntime, STDLIB_GUEST_PATH};

@@ -15,6 +15,7 @@ use super::layout::{self, Entry, Layout};
 use crate::bindings::exports::pysocket::socket::script;
 use crate::bindings::{Python, PythonPre};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use wasmtime::Engine;
 
 /// Where the stdlib is mounted in the guest (componentize-py's PYTHONHOME).
@@ -26,6 +27,9 @@ pub struct PythonRuntime {
     engine: Engine,
     pre: PythonPre<GuestState>,
     stdlib: PathBuf,
+    /// What the guests' `sys.getswitchinterval()` reports: the epoch tick
+    /// of the engine's ticker (see [`super::EpochTicker::every`]).
+    switch_interval: Duration,
     /// Whether the compiled component came from the disk cache.
     pub from_cache: bool,
 }
@@ -181,8 +185,15 @@ impl PythonRuntime {
             engine: engine.clone(),
             pre,
             stdlib: stdlib.to_path_buf(),
+            switch_interval: super::YIELD_INTERVAL,
             from_cache,
         })
+    }
+
+    /// Sets what the guests' `sys.getswitchinterval()` reports; the caller
+    /// ticks the engine's epoch at that interval.
+    pub fn set_switch_interval(&mut self, interval: Duration) {
+        self.switch_interval = interval;
     }
 
     pub fn engine(&self) -> &Engine {
@@ -192,6 +203,18 @@ impl PythonRuntime {
     /// Runs a program to completion and returns its exit status (0-255)
     /// and, if `capture_output` was set, what it printed.
     pub async fn run(&self, guest: &PythonGuest) -> wasmtime::Result<(i32, CapturedOutput)> {
+        self.run_with(guest, None).await
+    }
+
+    /// Like [`PythonRuntime::run`], handing the guest `conn` (a connection
+    /// the host accepted) as a socket whose number is in the guest's
+    /// environment as `PYSOCKET_CONN_FD` ([`super::CONN_FD_ENV`]).
+    pub async fn run_with(
+        &self,
+        guest: &PythonGuest,
+        conn: Option<socket2::Socket>,
+    ) -> wasmtime::Result<(i32, CapturedOutput)> {
+        let started = Instant::now();
         let layout = guest.layout()?;
         tracing::debug!(?layout, "guest file system");
         let program = match &guest.program {
@@ -209,6 +232,7 @@ impl PythonRuntime {
             cwd: layout.cwd.clone(),
             path: layout.import_paths.clone(),
             options: (&guest.options).into(),
+            switch_interval: self.switch_interval.as_secs_f64(),
         };
 
         let mut config = guest.config.clone();
@@ -218,8 +242,10 @@ impl PythonRuntime {
         config.cwd = Some(layout.cwd.clone());
         config = config.dir(&self.stdlib, STDLIB_GUEST_PATH, false);
         config.dirs.extend(layout.shares.iter().cloned());
-        let (mut store, captured) = config.new_store(&self.engine)?;
+        let (mut store, mut captured) = config.new_store_with(&self.engine, conn)?;
+        captured.startup.store = started.elapsed();
         let instance: Python = self.pre.instantiate_async(&mut store).await?;
+        captured.startup.instantiate = started.elapsed() - captured.startup.store;
         let what = match &guest.program {
             Program::Script(path) => path.display().to_string(),
             _ => "the Python program".to_owned(),

@@ -51,8 +51,9 @@ ENVIRONMENT:
   work as in python3 (not with -E/-I). `--env PYTHONPATH` alone passes the host's value on.
 
 EXIT STATUS:
-  python3's: sys.exit(n) and os._exit(n) give n (0-255), an uncaught exception 1. With --and, the
-  first non-zero status of the guests. pysocket's own errors: 2 for usage, 1 otherwise.
+  python3's: sys.exit(n) and os._exit(n) give n (0-255), an uncaught exception 1. With --and or
+  --instances, the first non-zero status of the guests (--instances also prints a summary line,
+  `pysocket: 998 ok, 2 failed`). pysocket's own errors: 2 for usage, 1 otherwise.
 
 EXAMPLES:
   pysocket python -c 'import socket; print(socket.gethostname())'
@@ -84,6 +85,13 @@ pub enum Command {
     Python(PythonArgs),
     /// Run a wasi:cli/run component with WASI 0.2 and pysocket linked.
     Run(RunArgs),
+    /// Accept TCP connections and run a fresh guest for each, handed the
+    /// connection: socket.socket(fileno=int(os.environ["PYSOCKET_CONN_FD"])).
+    #[command(
+        override_usage = "pysocket serve [OPTIONS] --listen ADDR:PORT (SCRIPT.py | -m MOD | -c CMD | APP.wasm) [ARGS]..."
+    )]
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
     /// Install packages from PyPI that a guest can run (pure-Python wheels).
     #[command(override_usage = "pysocket pip install [--target DIR] [PIP OPTIONS] PACKAGE...")]
     #[command(after_help = PIP_AFTER_HELP)]
@@ -252,8 +260,36 @@ impl Command {
         match self {
             Command::Python(a) => Some(&a.guest),
             Command::Run(a) => Some(&a.guest),
+            Command::Serve(a) => Some(&a.guest),
             Command::Pip(_) => None,
         }
+    }
+}
+
+/// Options of the host process as a whole (not of one guest).
+#[derive(Debug, Clone, Args)]
+pub struct HostOptions {
+    /// How often a running guest is made to yield to the others, in
+    /// milliseconds (CPython's switch interval: the guests'
+    /// sys.getswitchinterval() reports it).
+    #[arg(long, value_name = "MS", default_value_t = 5.0, value_parser = positive_ms, help_heading = "Limits")]
+    pub switch_interval: f64,
+
+    /// Where guests' memories and stacks come from: `pooling` (slots made
+    /// once and reused, copy-on-write memory images kept mapped) or
+    /// `on-demand` (mapped per guest) [default: pooling for more than one
+    /// guest, else on-demand].
+    #[arg(long, value_name = "KIND", value_parser = ["pooling", "on-demand"], help_heading = "Limits")]
+    pub allocator: Option<String>,
+}
+
+/// A switch interval: a positive number of milliseconds.
+fn positive_ms(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(ms) if ms.is_finite() && ms > 0.0 && ms <= 60_000.0 => Ok(ms),
+        _ => Err(format!(
+            "{text:?} is not a number of milliseconds in (0, 60000]"
+        )),
     }
 }
 
@@ -261,6 +297,15 @@ impl Command {
 pub struct PythonArgs {
     #[command(flatten)]
     pub guest: GuestOptions,
+
+    #[command(flatten)]
+    pub host: HostOptions,
+
+    /// Run N instances of each program concurrently in this process; each
+    /// sees PYSOCKET_INSTANCE=0..N-1. Exit status: non-zero if any failed,
+    /// with a summary line on stderr.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub instances: Option<NonZeroUsize>,
 
     /// Share a directory read-only and put it on sys.path, after
     /// PYTHONPATH's entries (repeatable): where `pysocket pip install
@@ -307,6 +352,15 @@ pub struct RunArgs {
     #[command(flatten)]
     pub guest: GuestOptions,
 
+    #[command(flatten)]
+    pub host: HostOptions,
+
+    /// Run N instances concurrently in this process; each sees
+    /// PYSOCKET_INSTANCE=0..N-1. Exit status: non-zero if any failed, with a
+    /// summary line on stderr.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub instances: Option<NonZeroUsize>,
+
     /// The component (`wasi:cli/run`).
     #[arg(value_name = "APP.wasm")]
     pub app: PathBuf,
@@ -330,4 +384,94 @@ pub struct PipArgs {
         required = true
     )]
     pub args: Vec<String>,
+}
+
+const SERVE_AFTER_HELP: &str = "\
+PROGRAM: a Python program as for `pysocket python` (SCRIPT.py, -m MOD or -c CMD, with python3's
+options before it), or a wasi:cli/run component (a path ending in .wasm); then its arguments.
+
+Each accepted connection gets a fresh, isolated guest (nothing is shared between guests),
+started with the connection as a socket whose descriptor number is in PYSOCKET_CONN_FD:
+  conn = socket.socket(fileno=int(os.environ['PYSOCKET_CONN_FD']))
+The connection is closed when the guest ends. The guest's network policy is what the --allow-*
+options say, as for `pysocket python`; the listening address is the host's, not the guest's.
+The listening address is printed on stderr: `pysocket: listening on ADDR:PORT`.
+
+With --max-concurrent N, at most N guests run; further connections wait in the listen backlog
+(they are not dropped) until a guest ends. SIGINT or SIGTERM stops accepting; running guests get
+--grace seconds to finish, then the process exits (a second signal exits at once).
+
+EXAMPLE:
+  pysocket serve --listen 127.0.0.1:7000 echo.py";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub guest: GuestOptions,
+
+    #[command(flatten)]
+    pub host: HostOptions,
+
+    /// The address to accept connections on (port 0: any free port).
+    #[arg(long, value_name = "ADDR:PORT", help_heading = "Serve")]
+    pub listen: std::net::SocketAddr,
+
+    /// The most guests running at once; further connections wait in the
+    /// backlog.
+    #[arg(long, value_name = "N", default_value_t = NonZeroUsize::new(1000).unwrap(), help_heading = "Serve")]
+    pub max_concurrent: NonZeroUsize,
+
+    /// End a guest that runs longer than this many seconds (its connection
+    /// is closed) [default: no limit].
+    #[arg(long, value_name = "SECS", value_parser = positive_secs, help_heading = "Serve")]
+    pub instance_timeout: Option<f64>,
+
+    /// After SIGINT/SIGTERM, how many seconds running guests get to finish.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs, help_heading = "Serve")]
+    pub grace: f64,
+
+    /// Share a directory read-only and put it on sys.path (repeatable).
+    #[arg(
+        long = "path",
+        value_name = "HOST_DIR",
+        help_heading = "Files and environment"
+    )]
+    pub import_paths: Vec<PathBuf>,
+
+    /// The Python component [default: build/pysocket-python.wasm of the
+    /// source tree].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "PYSOCKET_PYTHON_WASM",
+        help_heading = "Component"
+    )]
+    pub python_wasm: Option<PathBuf>,
+
+    /// The unpacked standard library [default: build/stdlib of the source
+    /// tree].
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "PYSOCKET_STDLIB",
+        help_heading = "Component"
+    )]
+    pub stdlib: Option<PathBuf>,
+
+    /// The program each connection runs, and its arguments.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true,
+        value_name = "PROGRAM"
+    )]
+    pub program: Vec<String>,
+}
+
+/// A duration: a non-negative number of seconds.
+fn positive_secs(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!("{text:?} is not a number of seconds")),
+    }
 }

@@ -4,12 +4,14 @@
 //! ```text
 //! pysocket python [OPTIONS] [PYTHON]... [--and PYTHON...]...   python3's command line
 //! pysocket run    [OPTIONS] APP.wasm [ARGS...]
+//! pysocket serve  [OPTIONS] --listen ADDR:PORT (SCRIPT.py | -m MOD | -c CMD | APP.wasm) [ARGS...]
 //! pysocket pip install --target DIR PACKAGE...
 //! ```
 //!
 //! One module per job: `cli` (the grammar, clap), `guest_options` (options
 //! to a guest configuration), `python_cmdline` (python3's own command
-//! line), `python_cmd`/`run_cmd`/`pip` (the subcommands), `progress` (the
+//! line), `python_cmd`/`run_cmd`/`serve_cmd`/`pip` (the subcommands),
+//! `many` (what they share to run many guests: engine, summary), `progress` (the
 //! compile notice), `logging` (`--log`), `paths` (the source tree's build
 //! files), `failure` (the runner's own errors: `pysocket: ...`, status 2 for
 //! usage, else 1).
@@ -18,12 +20,14 @@ mod cli;
 mod failure;
 mod guest_options;
 mod logging;
+mod many;
 mod paths;
 mod pip;
 mod progress;
 mod python_cmd;
 mod python_cmdline;
 mod run_cmd;
+mod serve_cmd;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
@@ -83,6 +87,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             python_cmd::Plan::Guests(guests) => python_cmd::run(args, guests),
         },
         Command::Run(args) => run_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Pip(args) => pip::run(args),
     }
 }

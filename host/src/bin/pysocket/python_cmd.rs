@@ -4,12 +4,11 @@
 use crate::cli::PythonArgs;
 use crate::failure::Failure;
 use crate::guest_options::guest_config;
+use crate::many::{self, first_failure, instance_configs, report_startups, summary};
 use crate::paths::build_file;
 use crate::progress::CompileNotice;
 use crate::python_cmdline::{self, Request};
-use pysocket_host::runtime::{
-    new_engine, run_on_workers, worker_count, EpochTicker, Program, PythonGuest, PythonRuntime,
-};
+use pysocket_host::runtime::{run_on_workers, worker_count, Program, PythonGuest, PythonRuntime};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -95,13 +94,27 @@ pub fn run(args: &PythonArgs, guests: Vec<PythonGuest>) -> Result<ExitCode, Fail
             stdlib.display()
         )));
     }
+    let guests: Vec<PythonGuest> = match args.instances {
+        None => guests,
+        Some(n) => guests
+            .iter()
+            .flat_map(|g| {
+                instance_configs(&g.config, n.get())
+                    .into_iter()
+                    .map(|config| PythonGuest {
+                        config,
+                        ..g.clone()
+                    })
+            })
+            .collect(),
+    };
     let timings = args.guest.timings;
     let started = Instant::now();
-    let engine = new_engine().map_err(|e| Failure::runtime(format!("{e:#}")))?;
-    let _ticker = EpochTicker::start(&engine);
-    let python =
-        PythonRuntime::with_progress(&engine, &wasm, &stdlib, &mut CompileNotice::default())
+    let host = many::host(&args.host, guests.len())?;
+    let mut python =
+        PythonRuntime::with_progress(&host.engine, &wasm, &stdlib, &mut CompileNotice::default())
             .map_err(|e| Failure::runtime(format!("{}: {e:#}", wasm.display())))?;
+    python.set_switch_interval(host.switch_interval);
     if timings {
         eprintln!(
             "pysocket: Python component ready in {:.3}s ({})",
@@ -119,15 +132,28 @@ pub fn run(args: &PythonArgs, guests: Vec<PythonGuest>) -> Result<ExitCode, Fail
         .workers
         .map_or_else(|| worker_count(guests.len()), |n| n.get());
     tracing::debug!(guests = guests.len(), workers, "starting");
+    let mut startups = Vec::new();
     let statuses: Vec<u8> = run_on_workers(guests, workers, move |g| {
         let python = python.clone();
-        async move { python.run(&g).await }
+        async move {
+            let began = Instant::now();
+            python.run(&g).await.map(|(status, out)| {
+                let startup = out.startup;
+                (status, startup, began.elapsed())
+            })
+        }
     })
     .into_iter()
     .enumerate()
     .map(|(index, done)| {
         let status = match done {
-            Ok(Ok((status, _))) => (status & 0xFF) as u8,
+            Ok(Ok((status, startup, took))) => {
+                startups.push((
+                    startup,
+                    took.saturating_sub(startup.store + startup.instantiate),
+                ));
+                (status & 0xFF) as u8
+            }
             Ok(Err(e)) => {
                 eprintln!("pysocket: {e:#}");
                 1
@@ -142,8 +168,11 @@ pub fn run(args: &PythonArgs, guests: Vec<PythonGuest>) -> Result<ExitCode, Fail
     })
     .collect();
     if timings {
+        report_startups(&startups);
         eprintln!("pysocket: total {:.3}s", started.elapsed().as_secs_f64());
     }
-    let status = statuses.into_iter().find(|s| *s != 0).unwrap_or(0);
-    Ok(ExitCode::from(status))
+    if args.instances.is_some() {
+        eprintln!("pysocket: {}", summary(&statuses));
+    }
+    Ok(ExitCode::from(first_failure(&statuses)))
 }
