@@ -1,11 +1,14 @@
 //! Resolve and pin: what a name allowed by a name rule resolved to.
 //!
 //! A name rule (`--allow-net example.com:443`, `*.example.com`) allows the
-//! name, not an address. When the guest's lookup of such a name returns
-//! addresses, the host pins them for this guest with the rule's ports; a
-//! connect then goes to a pinned address, and the host never looks the
-//! name up a second time between the check and the system call (the
-//! address the guest's call resolved to is the one checked and used).
+//! name, not an address. A connect (sendto, bind) that names the host is
+//! decided on the addresses its own lookup returned
+//! ([`super::Policy::decide_named`]) and goes to the first one allowed:
+//! the host never looks the name up a second time between the check and
+//! the system call. A lookup the guest makes itself (`getaddrinfo`) pins
+//! what it returned for this guest with the rule's ports, so that the
+//! numeric address it then connects to is allowed too, until the pin
+//! expires.
 //!
 //! What a name rule never pins (the DNS-rebinding and wildcard-DNS
 //! bypasses, e.g. `127.0.0.1.nip.io`):
