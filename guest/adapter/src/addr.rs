@@ -133,9 +133,13 @@ pub fn with_port(ip: IpAddress, port: u16) -> IpSocketAddress {
 pub fn numeric(host: &str, family: i32) -> Option<IpAddress> {
     if family == AF_INET6 {
         let bare = host.split_once('%').map_or(host, |(a, _)| a);
-        bare.parse::<Ipv6Addr>().ok().map(|a| IpAddress::Ipv6(wasi_v6(a)))
+        bare.parse::<Ipv6Addr>()
+            .ok()
+            .map(|a| IpAddress::Ipv6(wasi_v6(a)))
     } else {
-        host.parse::<Ipv4Addr>().ok().map(|a| IpAddress::Ipv4(wasi_v4(a)))
+        host.parse::<Ipv4Addr>()
+            .ok()
+            .map(|a| IpAddress::Ipv4(wasi_v4(a)))
     }
 }
 

@@ -26,7 +26,11 @@ const TABLE: &[(Errno, i32, &str)] = &[
     (Errno::Eprotonosupport, 93, "Protocol not supported"),
     (Errno::Esocktnosupport, 94, "Socket type not supported"),
     (Errno::Eopnotsupp, 95, "Operation not supported"),
-    (Errno::Eafnosupport, 97, "Address family not supported by protocol"),
+    (
+        Errno::Eafnosupport,
+        97,
+        "Address family not supported by protocol",
+    ),
     (Errno::Eaddrinuse, 98, "Address already in use"),
     (Errno::Eaddrnotavail, 99, "Cannot assign requested address"),
     (Errno::Enetdown, 100, "Network is down"),
@@ -35,9 +39,17 @@ const TABLE: &[(Errno, i32, &str)] = &[
     (Errno::Econnaborted, 103, "Software caused connection abort"),
     (Errno::Econnreset, 104, "Connection reset by peer"),
     (Errno::Enobufs, 105, "No buffer space available"),
-    (Errno::Eisconn, 106, "Transport endpoint is already connected"),
+    (
+        Errno::Eisconn,
+        106,
+        "Transport endpoint is already connected",
+    ),
     (Errno::Enotconn, 107, "Transport endpoint is not connected"),
-    (Errno::Eshutdown, 108, "Cannot send after transport endpoint shutdown"),
+    (
+        Errno::Eshutdown,
+        108,
+        "Cannot send after transport endpoint shutdown",
+    ),
     (Errno::Etimedout, 110, "Connection timed out"),
     (Errno::Econnrefused, 111, "Connection refused"),
     (Errno::Ehostdown, 112, "Host is down"),
@@ -68,7 +80,9 @@ pub fn os_msg(code: Errno, message: &str) -> Error {
 pub fn unsupported(code: Errno, what: &str) -> Error {
     os_msg(
         code,
-        &format!("{what}: not supported on a plain WASI 0.2 host (pysocket adapter over wasi:sockets)"),
+        &format!(
+            "{what}: not supported on a plain WASI 0.2 host (pysocket adapter over wasi:sockets)"
+        ),
     )
 }
 

@@ -72,16 +72,18 @@ pub fn set(sock: &mut Socket, level: i32, name: i32, value: i32) -> Result<(), E
             .wasi()?
             .set_keep_alive_count(u32::try_from(value).map_err(|_| os(Errno::Einval))?)
             .map_err(from_wasi),
-        (Kind::Tcp(t), SOL_SOCKET, SO_SNDBUF) => {
-            t.wasi()?.set_send_buffer_size(to_u64(value)?).map_err(from_wasi)
-        }
+        (Kind::Tcp(t), SOL_SOCKET, SO_SNDBUF) => t
+            .wasi()?
+            .set_send_buffer_size(to_u64(value)?)
+            .map_err(from_wasi),
         (Kind::Tcp(t), SOL_SOCKET, SO_RCVBUF) => t
             .wasi()?
             .set_receive_buffer_size(to_u64(value)?)
             .map_err(from_wasi),
-        (Kind::Udp(u), SOL_SOCKET, SO_SNDBUF) => {
-            u.wasi().set_send_buffer_size(to_u64(value)?).map_err(from_wasi)
-        }
+        (Kind::Udp(u), SOL_SOCKET, SO_SNDBUF) => u
+            .wasi()
+            .set_send_buffer_size(to_u64(value)?)
+            .map_err(from_wasi),
         (Kind::Udp(u), SOL_SOCKET, SO_RCVBUF) => u
             .wasi()
             .set_receive_buffer_size(to_u64(value)?)
@@ -148,15 +150,19 @@ pub fn get(sock: &mut Socket, level: i32, name: i32) -> Result<i32, Error> {
         (Kind::Tcp(t), SOL_SOCKET, SO_SNDBUF) => {
             t.wasi()?.send_buffer_size().map(to_i32).map_err(from_wasi)
         }
-        (Kind::Tcp(t), SOL_SOCKET, SO_RCVBUF) => {
-            t.wasi()?.receive_buffer_size().map(to_i32).map_err(from_wasi)
-        }
+        (Kind::Tcp(t), SOL_SOCKET, SO_RCVBUF) => t
+            .wasi()?
+            .receive_buffer_size()
+            .map(to_i32)
+            .map_err(from_wasi),
         (Kind::Udp(u), SOL_SOCKET, SO_SNDBUF) => {
             u.wasi().send_buffer_size().map(to_i32).map_err(from_wasi)
         }
-        (Kind::Udp(u), SOL_SOCKET, SO_RCVBUF) => {
-            u.wasi().receive_buffer_size().map(to_i32).map_err(from_wasi)
-        }
+        (Kind::Udp(u), SOL_SOCKET, SO_RCVBUF) => u
+            .wasi()
+            .receive_buffer_size()
+            .map(to_i32)
+            .map_err(from_wasi),
         (kind, IPPROTO_IP, IP_TTL) | (kind, IPPROTO_IPV6, IPV6_UNICAST_HOPS)
             if (level == IPPROTO_IPV6) == ipv6 =>
         {

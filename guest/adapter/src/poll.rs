@@ -24,7 +24,10 @@ fn found(ready: &mut BTreeMap<u32, u16>, indices: &[u32], waits: &[(Pollable, u3
 }
 
 impl Guest for Adapter {
-    fn poll(requests: Vec<PollRequest>, timeout: Option<Duration>) -> Result<Vec<PollReady>, Error> {
+    fn poll(
+        requests: Vec<PollRequest>,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<PollReady>, Error> {
         if requests.len() > MAX_REQUESTS {
             return Err(crate::errors::invalid("too many descriptors for poll"));
         }

@@ -109,7 +109,11 @@ impl Guest for Adapter {
             None => {
                 let passive = flags & AI_PASSIVE != 0;
                 let v6 = IpAddress::Ipv6((0, 0, 0, 0, 0, 0, 0, u16::from(!passive)));
-                let v4 = IpAddress::Ipv4(if passive { (0, 0, 0, 0) } else { (127, 0, 0, 1) });
+                let v4 = IpAddress::Ipv4(if passive {
+                    (0, 0, 0, 0)
+                } else {
+                    (127, 0, 0, 1)
+                });
                 vec![v6, v4]
             }
             Some(h) => match numeric(h, AF_INET).or_else(|| numeric(h, AF_INET6)) {
@@ -163,19 +167,23 @@ impl Guest for Adapter {
             Address::Inet6(a) => (a.host.clone(), a.port),
             Address::Unix(_) => return Err(gai(-6)),
         };
-        let family = if matches!(address, Address::Inet(_)) { AF_INET } else { AF_INET6 };
+        let family = if matches!(address, Address::Inet(_)) {
+            AF_INET
+        } else {
+            AF_INET6
+        };
         let ip = match numeric(&host, family) {
             Some(ip) => ip,
-            None => lookup(&host)?
-                .into_iter()
-                .next()
-                .ok_or_else(|| gai(-2))?,
+            None => lookup(&host)?.into_iter().next().ok_or_else(|| gai(-2))?,
         };
         if flags & NI_NUMERICHOST == 0 {
             if flags & NI_NAMEREQD != 0 {
                 return Err(gai(-2));
             }
-            return Err(unsupported(Errno::Eopnotsupp, "reverse name lookups (getnameinfo without NI_NUMERICHOST)"));
+            return Err(unsupported(
+                Errno::Eopnotsupp,
+                "reverse name lookups (getnameinfo without NI_NUMERICHOST)",
+            ));
         }
         let service = if flags & NI_NUMERICSERV != 0 {
             port.to_string()
@@ -210,7 +218,10 @@ impl Guest for Adapter {
     }
 
     fn gethostbyaddr(_address: String) -> Result<HostEntry, Error> {
-        Err(unsupported(Errno::Eopnotsupp, "reverse name lookups (gethostbyaddr)"))
+        Err(unsupported(
+            Errno::Eopnotsupp,
+            "reverse name lookups (gethostbyaddr)",
+        ))
     }
 
     fn gethostname() -> Result<String, Error> {
@@ -243,6 +254,9 @@ impl Guest for Adapter {
     }
 
     fn if_nameindex() -> Result<Vec<(u32, String)>, Error> {
-        Err(unsupported(Errno::Eopnotsupp, "network interface lists (if_nameindex)"))
+        Err(unsupported(
+            Errno::Eopnotsupp,
+            "network interface lists (if_nameindex)",
+        ))
     }
 }

@@ -355,12 +355,19 @@ impl Guest for Adapter {
         Ok(())
     }
 
-    fn socketpair(family: i32, socket_type: i32, proto: i32) -> Result<(Descriptor, Descriptor), Error> {
+    fn socketpair(
+        family: i32,
+        socket_type: i32,
+        proto: i32,
+    ) -> Result<(Descriptor, Descriptor), Error> {
         if family == AF_UNIX {
             return Err(unsupported(Errno::Eafnosupport, "AF_UNIX socket pairs"));
         }
         if socket_type & !(SOCK_NONBLOCK | SOCK_CLOEXEC) != SOCK_STREAM {
-            return Err(unsupported(Errno::Eopnotsupp, "socket pairs other than SOCK_STREAM"));
+            return Err(unsupported(
+                Errno::Eopnotsupp,
+                "socket pairs other than SOCK_STREAM",
+            ));
         }
         // A connected pair over loopback, as CPython's own fallback does.
         let listener = Self::create(family, SOCK_STREAM, proto)?;

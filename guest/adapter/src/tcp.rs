@@ -187,7 +187,7 @@ impl Tcp {
             return Err(os(Errno::Ebadf));
         };
         let result = finish(sock, deadline, |s| s.finish_connect())?;
-        self.settle_connect(result).map_err(|code| os(code))
+        self.settle_connect(result).map_err(os)
     }
 
     /// Records the outcome of `finish-connect`.

@@ -76,7 +76,6 @@ impl Deadline {
             )),
         }
     }
-    }
 }
 
 /// One attempt of a call: its value, or the pollable that says when
