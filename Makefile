@@ -16,10 +16,10 @@ PYSOCKET    := target/release/pysocket
 GUEST_SRC   := $(shell find guest/python -name '*.py' -not -path '*/build/*') $(wildcard wit/*.wit)
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup build demo test test-cpython test-cpython-check conformance bench fmt lint clean
+.PHONY: help setup build demo test test-cpython test-cpython-check conformance bench fmt lint clean adapter compose
 
 help:
-	@echo "make setup | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean"
+	@echo "make setup | build | demo | test | test-cpython | test-cpython-check | conformance | bench | fmt | lint | clean | adapter | compose APP=... OUT=..."
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -52,6 +52,35 @@ $(BUILD)/cli-app.wasm: $(VENV)/.ok tests/apps/cli_app.py $(GUEST_SRC)
 	$(CPY) -d wit -w command componentize cli_app -p tests/apps -p guest/python -o $@.tmp
 	mv $@.tmp $@
 
+# The composition adapter (guest/adapter): pysocket:socket exported on
+# wasi:sockets 0.2, and the tool that plugs it into a component (wac-graph).
+# Both have their own Cargo.lock and target directory (guest/adapter/target).
+ADAPTER_DIR := guest/adapter
+ADAPTER     := $(ADAPTER_DIR)/target/wasm32-wasip2/release/pysocket_adapter.wasm
+COMPOSE     := $(ADAPTER_DIR)/target/release/pysocket-compose
+COMPOSED    := $(BUILD)/pysocket-python-composed.wasm
+ADAPTER_SRC := $(wildcard $(ADAPTER_DIR)/src/*.rs) $(ADAPTER_DIR)/Cargo.toml $(ADAPTER_DIR)/Cargo.lock $(wildcard wit/*.wit)
+
+$(ADAPTER): $(ADAPTER_SRC)
+	@rustup target list --installed 2>/dev/null | grep -q wasm32-wasip2 || rustup target add wasm32-wasip2
+	cargo build --locked --release --target wasm32-wasip2 --manifest-path $(ADAPTER_DIR)/Cargo.toml
+	@touch $@
+
+$(COMPOSE): $(ADAPTER_DIR)/compose/src/main.rs $(ADAPTER_DIR)/compose/Cargo.toml $(ADAPTER_DIR)/compose/Cargo.lock
+	CARGO_TARGET_DIR=$(ADAPTER_DIR)/target cargo build --locked --release --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml
+	@touch $@
+
+adapter: $(ADAPTER)
+
+# make compose APP=app.wasm OUT=out.wasm: APP's pysocket:socket imports
+# served by the adapter; OUT imports only WASI 0.2 (checked).
+compose: $(ADAPTER) $(COMPOSE)
+	@test -n "$(APP)" -a -n "$(OUT)" || { echo "usage: make compose APP=app.wasm OUT=out.wasm"; exit 2; }
+	$(COMPOSE) $(ADAPTER) $(APP) $(OUT)
+
+$(COMPOSED): $(ADAPTER) $(COMPOSE) $(PYWASM)
+	$(COMPOSE) $(ADAPTER) $(PYWASM) $@
+
 demo: build
 	@bash examples/demo.sh
 
@@ -69,7 +98,7 @@ $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(CPYTESTS)/.ok $(PYLIBS)/.ok
+test: build $(BUILD)/cli-app.wasm $(COMPOSED) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
@@ -87,13 +116,19 @@ conformance: build
 
 fmt:
 	cargo fmt --all
+	cargo fmt --manifest-path $(ADAPTER_DIR)/Cargo.toml
+	cargo fmt --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --release --workspace --all-targets -- -D warnings
+	cargo fmt --manifest-path $(ADAPTER_DIR)/Cargo.toml -- --check
+	cargo fmt --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml -- --check
+	cargo clippy --locked --release --target wasm32-wasip2 --manifest-path $(ADAPTER_DIR)/Cargo.toml -- -D warnings
+	CARGO_TARGET_DIR=$(ADAPTER_DIR)/target cargo clippy --locked --release --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml -- -D warnings
 
 clean:
-	rm -rf $(BUILD) target
+	rm -rf $(BUILD) target $(ADAPTER_DIR)/target
 
 # The benchmark's stock component: pysocket's CPython without pysocket, its
 # built-in _socket over wasmtime-wasi's wasi:sockets (see bench/run.py).
