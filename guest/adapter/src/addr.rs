@@ -72,6 +72,11 @@ pub fn loopback(family: i32, port: u16) -> IpSocketAddress {
     }
 }
 
+/// Whether `a` is an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`).
+pub fn is_v4_mapped(a: &IpSocketAddress) -> bool {
+    matches!(a, IpSocketAddress::Ipv6(a) if v6(a.address).to_ipv4_mapped().is_some())
+}
+
 /// A WASI IPv4 address as Rust's.
 pub fn v4(a: (u8, u8, u8, u8)) -> Ipv4Addr {
     Ipv4Addr::new(a.0, a.1, a.2, a.3)

@@ -80,6 +80,12 @@ fn receive(
     match &mut sock.kind {
         Kind::Tcp(t) => Ok((t.recv(max, flags, deadline)?, None, 0)),
         Kind::Udp(u) => {
+            // MSG_TRUNC asks for the whole datagram's length (Linux).
+            let max = if flags & MSG_TRUNC != 0 {
+                usize::MAX
+            } else {
+                max
+            };
             let d = u.recv(max, flags & MSG_PEEK != 0, deadline)?;
             let msg_flags = if d.truncated { MSG_TRUNC } else { 0 };
             Ok((d.data, Some(to_python(&d.from)), msg_flags))
@@ -100,12 +106,8 @@ fn transmit(
     let mut sock = entry.socket.borrow_mut();
     let family = sock.family();
     match &mut sock.kind {
-        Kind::Tcp(t) => {
-            if address.is_some() {
-                return Err(os(Errno::Eisconn));
-            }
-            t.send(data, deadline).map(len_u32)
-        }
+        // On a connected stream socket Linux ignores the address.
+        Kind::Tcp(t) => t.send(data, deadline).map(len_u32),
         Kind::Udp(u) => {
             let to = address.map(|a| from_python(a, family)).transpose()?;
             u.send(data, to, deadline).map(len_u32)
@@ -194,6 +196,8 @@ impl Guest for Adapter {
         let mut sock = entry.socket.borrow_mut();
         let to = from_python(&address, sock.family())?;
         match &mut sock.kind {
+            // WASI's IPv6 sockets are IPv6-only: Linux's answer for them.
+            Kind::Tcp(_) if crate::addr::is_v4_mapped(&to) => Err(os(Errno::Enetunreach)),
             Kind::Tcp(t) => t.connect(to, deadline),
             Kind::Udp(u) => u.connect(to),
         }

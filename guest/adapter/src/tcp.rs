@@ -53,6 +53,8 @@ pub struct Tcp {
     peeked: Vec<u8>,
     read_shut: bool,
     write_shut: bool,
+    /// The peer's end of stream was seen (by `confirm_readable`).
+    eof: bool,
 }
 
 fn new_socket(family: i32) -> Result<TcpSocket, Error> {
@@ -85,6 +87,7 @@ impl Tcp {
             peeked: Vec::new(),
             read_shut: false,
             write_shut: false,
+            eof: false,
         }
     }
 
@@ -267,7 +270,7 @@ impl Tcp {
             let n = max.min(self.peeked.len());
             return Ok(Step::Done(self.peeked.drain(..n).collect()));
         }
-        if self.read_shut {
+        if self.read_shut || self.eof {
             return Ok(Step::Done(Vec::new()));
         }
         let conn = self.conn()?;
@@ -394,6 +397,34 @@ impl Tcp {
         self.conn()?.sock.remote_address().map_err(from_wasi)
     }
 
+    /// Whether a `recv` would not block now, found by reading (into the
+    /// peek buffer) rather than trusting the stream's pollable alone.
+    pub fn confirm_readable(&mut self) -> bool {
+        if !self.peeked.is_empty() || self.read_shut || self.eof {
+            return true;
+        }
+        let State::Connected(conn) = &self.state else {
+            return true;
+        };
+        match conn.input.read(65536) {
+            Ok(data) if data.is_empty() => false,
+            Ok(data) => {
+                self.peeked = data;
+                true
+            }
+            Err(StreamError::Closed) => {
+                self.eof = true;
+                true
+            }
+            Err(StreamError::LastOperationFailed(_)) => true,
+        }
+    }
+
+    /// Both directions are finished: Linux's POLLHUP.
+    pub fn hung_up(&self) -> bool {
+        matches!(self.state, State::Connected(_)) && self.write_shut && (self.eof || self.read_shut)
+    }
+
     /// What to wait on for `poll`: events ready now, and pollables with the
     /// events each one stands for. (POLLIN = 1, POLLOUT = 4, POLLHUP = 16.)
     pub fn poll_sources(&mut self, events: u16) -> (u16, Vec<(Pollable, u16)>) {
@@ -410,8 +441,11 @@ impl Tcp {
             State::Connecting(s) => later.push((s.subscribe(), events & POLLOUT)),
             State::Listening(s) => later.push((s.subscribe(), events & POLLIN)),
             State::Connected(c) => {
+                if self.write_shut && (self.eof || self.read_shut) {
+                    now |= POLLHUP;
+                }
                 if events & POLLIN != 0 {
-                    if !self.peeked.is_empty() || self.read_shut {
+                    if !self.peeked.is_empty() || self.read_shut || self.eof {
                         now |= POLLIN;
                     } else {
                         later.push((c.input.subscribe(), POLLIN));

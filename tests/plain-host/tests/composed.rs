@@ -121,7 +121,11 @@ async fn composed_conformance_subset() {
     for id in native.keys() {
         match (composed.get(id), expected.contains_key(id)) {
             (None, _) => unexpected.push(format!("{id}: did not run composed")),
-            (Some(false), false) => unexpected.push(format!("{id}: fails composed")),
+            (Some(false), false) => {
+                let prefix = format!("FAIL {id}:");
+                let why = outcome.stdout.lines().find(|l| l.starts_with(&prefix));
+                unexpected.push(format!("{id}: fails composed: {}", why.unwrap_or("")))
+            }
             (Some(true), true) => unexpected.push(format!(
                 "{id}: passes composed now; remove it from composed_failures.txt"
             )),
