@@ -24,7 +24,7 @@ wasmtime::component::bindgen!({
         package pysocket:plain-host;
         /// What the composed Python component exports (its imports are WASI).
         world composed {
-            export pysocket:socket/script@0.1.0;
+            export pysocket:socket/script@0.2.0;
         }
     ",
     world: "pysocket:plain-host/composed",
