@@ -37,10 +37,10 @@ CFLAGS_CORE := --target=wasm32-wasip2 -fPIC -O2 -Wall -Wextra -Wno-unused-parame
 APT_GET     := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 HOST_SRC    := $(shell find host -name '*.rs' -o -name Cargo.toml) Cargo.toml $(wildcard Cargo.lock) $(wildcard wit/*.wit)
 
-.PHONY: help setup core build demo test test-many test-cpython test-cpython-check conformance fuzz bench bench-many fmt lint clean
+.PHONY: help setup core build demo test test-many test-cpython test-cpython-check conformance fuzz bench bench-many fmt lint clean adapter compose
 
 help:
-	@echo "make setup | core | build | demo | test | test-many | test-cpython | test-cpython-check | conformance | fuzz | bench | bench-many | fmt | lint | clean"
+	@echo "make setup | core | build | demo | test | test-many | test-cpython | test-cpython-check | conformance | fuzz | bench | bench-many | fmt | lint | clean | adapter | compose APP=... OUT=..."
 
 # Idempotent: the wasm target, and a venv with the pinned componentize-py.
 setup: $(VENV)/.ok
@@ -117,6 +117,35 @@ $(RUST_GUEST): examples/rust-guest/Cargo.toml examples/rust-guest/Cargo.lock $(w
 	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo build --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml
 	cp $(BUILD)/rust-guest-target/wasm32-wasip2/release/pysocket-rust-guest.wasm $@
 
+# The composition adapter (guest/adapter): pysocket:socket exported on
+# wasi:sockets 0.2, and the tool that plugs it into a component (wac-graph).
+# Both have their own Cargo.lock and target directory (guest/adapter/target).
+ADAPTER_DIR := guest/adapter
+ADAPTER     := $(ADAPTER_DIR)/target/wasm32-wasip2/release/pysocket_adapter.wasm
+COMPOSE     := $(ADAPTER_DIR)/target/release/pysocket-compose
+COMPOSED    := $(BUILD)/pysocket-python-composed.wasm
+ADAPTER_SRC := $(wildcard $(ADAPTER_DIR)/src/*.rs) $(ADAPTER_DIR)/Cargo.toml $(ADAPTER_DIR)/Cargo.lock $(wildcard wit/*.wit)
+
+$(ADAPTER): $(ADAPTER_SRC)
+	@rustup target list --installed 2>/dev/null | grep -q wasm32-wasip2 || rustup target add wasm32-wasip2
+	cargo build --locked --release --target wasm32-wasip2 --manifest-path $(ADAPTER_DIR)/Cargo.toml
+	@touch $@
+
+$(COMPOSE): $(ADAPTER_DIR)/compose/src/main.rs $(ADAPTER_DIR)/compose/Cargo.toml $(ADAPTER_DIR)/compose/Cargo.lock
+	CARGO_TARGET_DIR=$(ADAPTER_DIR)/target cargo build --locked --release --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml
+	@touch $@
+
+adapter: $(ADAPTER)
+
+# make compose APP=app.wasm OUT=out.wasm: APP's pysocket:socket imports
+# served by the adapter; OUT imports only WASI 0.2 (checked).
+compose: $(ADAPTER) $(COMPOSE)
+	@test -n "$(APP)" -a -n "$(OUT)" || { echo "usage: make compose APP=app.wasm OUT=out.wasm"; exit 2; }
+	$(COMPOSE) $(ADAPTER) $(APP) $(OUT)
+
+$(COMPOSED): $(ADAPTER) $(COMPOSE) $(PYWASM)
+	$(COMPOSE) $(ADAPTER) $(PYWASM) $@
+
 demo: build
 	@bash examples/demo.sh
 
@@ -134,7 +163,7 @@ $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(CPYTESTS)/.ok $(PYLIBS)/.ok
+test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(COMPOSED) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 
@@ -166,15 +195,21 @@ conformance: build
 fmt:
 	cargo fmt --all
 	cargo fmt --manifest-path examples/rust-guest/Cargo.toml
+	cargo fmt --manifest-path $(ADAPTER_DIR)/Cargo.toml
+	cargo fmt --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml
 
 lint:
 	cargo fmt --all -- --check
 	cargo fmt --manifest-path examples/rust-guest/Cargo.toml -- --check
 	cargo clippy --release --workspace --all-targets -- -D warnings
 	CARGO_TARGET_DIR=$(BUILD)/rust-guest-target cargo clippy --locked --release --target wasm32-wasip2 --manifest-path examples/rust-guest/Cargo.toml -- -D warnings
+	cargo fmt --manifest-path $(ADAPTER_DIR)/Cargo.toml -- --check
+	cargo fmt --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml -- --check
+	cargo clippy --locked --release --target wasm32-wasip2 --manifest-path $(ADAPTER_DIR)/Cargo.toml -- -D warnings
+	CARGO_TARGET_DIR=$(ADAPTER_DIR)/target cargo clippy --locked --release --manifest-path $(ADAPTER_DIR)/compose/Cargo.toml -- -D warnings
 
 clean:
-	rm -rf $(BUILD) target
+	rm -rf $(BUILD) target $(ADAPTER_DIR)/target
 
 # The benchmark's stock component: pysocket's CPython without pysocket, its
 # built-in _socket over wasmtime-wasi's wasi:sockets (see bench/run.py).

@@ -14,7 +14,7 @@ Rules every check follows:
     names, exact kernel buffer sizes).
 
 Usage:
-  python3 conformance.py [--json PATH] [--only PREFIX]
+  python3 conformance.py [--json PATH] [--only PREFIX[,PREFIX...]]
 
 Prints "PASS id" / "FAIL id: reason" per check, then "N passed, M failed";
 exits 0 when everything passed, 1 otherwise.
@@ -3938,7 +3938,7 @@ def main(argv=None):
     passed = failed = 0
     try:
         for cid, fn in CHECKS:
-            if only and not cid.startswith(only):
+            if only and not cid.startswith(tuple(only.split(","))):
                 continue
             socket.setdefaulttimeout(CHECK_TIMEOUT)
             try:
