@@ -171,6 +171,9 @@ pub async fn run_script(engine: &Engine, run: Run<'_>) -> wasmtime::Result<Outco
             warn_options: Vec::new(),
             x_options: Vec::new(),
         },
+        // CPython's default, what sys.getswitchinterval() reports (this host
+        // does not preempt guests: one guest per run).
+        switch_interval: 0.005,
     };
     let result = instance
         .pysocket_socket_script()
