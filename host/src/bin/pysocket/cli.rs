@@ -293,20 +293,10 @@ fn positive_ms(text: &str) -> Result<f64, String> {
     }
 }
 
-#[derive(Debug, Args)]
-pub struct PythonArgs {
-    #[command(flatten)]
-    pub guest: GuestOptions,
-
-    #[command(flatten)]
-    pub host: HostOptions,
-
-    /// Run N instances of each program concurrently in this process; each
-    /// sees PYSOCKET_INSTANCE=0..N-1. Exit status: non-zero if any failed,
-    /// with a summary line on stderr.
-    #[arg(long, value_name = "N", help_heading = "Limits")]
-    pub instances: Option<NonZeroUsize>,
-
+/// Where the Python component, its standard library and extra import
+/// directories come from (`pysocket python` and `pysocket serve`).
+#[derive(Debug, Clone, Args)]
+pub struct PythonComponent {
     /// Share a directory read-only and put it on sys.path, after
     /// PYTHONPATH's entries (repeatable): where `pysocket pip install
     /// --target DIR` put packages.
@@ -336,6 +326,40 @@ pub struct PythonArgs {
         help_heading = "Component"
     )]
     pub stdlib: Option<PathBuf>,
+}
+
+impl PythonComponent {
+    /// The Python component to run (`--python-wasm`, else the source tree's).
+    pub fn wasm(&self) -> PathBuf {
+        self.python_wasm
+            .clone()
+            .unwrap_or_else(|| crate::paths::build_file("pysocket-python.wasm"))
+    }
+
+    /// The unpacked standard library (`--stdlib`, else the source tree's).
+    pub fn stdlib_dir(&self) -> PathBuf {
+        self.stdlib
+            .clone()
+            .unwrap_or_else(|| crate::paths::build_file("stdlib"))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PythonArgs {
+    #[command(flatten)]
+    pub guest: GuestOptions,
+
+    #[command(flatten)]
+    pub host: HostOptions,
+
+    /// Run N instances of each program concurrently in this process; each
+    /// sees PYSOCKET_INSTANCE=0..N-1. Exit status: non-zero if any failed,
+    /// with a summary line on stderr.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub instances: Option<NonZeroUsize>,
+
+    #[command(flatten)]
+    pub component: PythonComponent,
 
     /// python3's command line: interpreter options, then `-c CMD`, `-m
     /// MOD`, `-`, or SCRIPT, then the program's arguments (see below).
@@ -430,33 +454,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_secs, help_heading = "Serve")]
     pub grace: f64,
 
-    /// Share a directory read-only and put it on sys.path (repeatable).
-    #[arg(
-        long = "path",
-        value_name = "HOST_DIR",
-        help_heading = "Files and environment"
-    )]
-    pub import_paths: Vec<PathBuf>,
-
-    /// The Python component [default: build/pysocket-python.wasm of the
-    /// source tree].
-    #[arg(
-        long,
-        value_name = "PATH",
-        env = "PYSOCKET_PYTHON_WASM",
-        help_heading = "Component"
-    )]
-    pub python_wasm: Option<PathBuf>,
-
-    /// The unpacked standard library [default: build/stdlib of the source
-    /// tree].
-    #[arg(
-        long,
-        value_name = "DIR",
-        env = "PYSOCKET_STDLIB",
-        help_heading = "Component"
-    )]
-    pub stdlib: Option<PathBuf>,
+    #[command(flatten)]
+    pub component: PythonComponent,
 
     /// The program each connection runs, and its arguments.
     #[arg(

@@ -5,7 +5,6 @@ use crate::cli::PythonArgs;
 use crate::failure::Failure;
 use crate::guest_options::guest_config;
 use crate::many::{self, first_failure, instance_configs, report_startups, summary};
-use crate::paths::build_file;
 use crate::progress::CompileNotice;
 use crate::python_cmdline::{self, Request};
 use pysocket_host::runtime::{run_on_workers, worker_count, Program, PythonGuest, PythonRuntime};
@@ -54,7 +53,7 @@ pub fn plan(args: &PythonArgs) -> Result<Plan, Failure> {
             };
         let guest = PythonGuest {
             options,
-            import_paths: args.import_paths.clone(),
+            import_paths: args.component.import_paths.clone(),
             ..PythonGuest::new(program, program_args, config.clone())
         };
         if let Program::Script(path) = &guest.program {
@@ -75,11 +74,8 @@ pub fn plan(args: &PythonArgs) -> Result<Plan, Failure> {
 
 /// Runs the guests; the exit status is the first non-zero one, else 0.
 pub fn run(args: &PythonArgs, guests: Vec<PythonGuest>) -> Result<ExitCode, Failure> {
-    let wasm = args
-        .python_wasm
-        .clone()
-        .unwrap_or_else(|| build_file("pysocket-python.wasm"));
-    let stdlib = args.stdlib.clone().unwrap_or_else(|| build_file("stdlib"));
+    let wasm = args.component.wasm();
+    let stdlib = args.component.stdlib_dir();
     if !wasm.is_file() {
         return Err(Failure::runtime(format!(
             "no Python component at {} (build it with `make build`, or give \

@@ -15,7 +15,6 @@ use crate::cli::ServeArgs;
 use crate::failure::Failure;
 use crate::guest_options::guest_config;
 use crate::many;
-use crate::paths::build_file;
 use crate::progress::CompileNotice;
 use crate::python_cmdline::{self, Request};
 use pysocket_host::runtime::{
@@ -108,7 +107,7 @@ fn plan(args: &ServeArgs, config: GuestConfig) -> Result<Plan, Failure> {
     }
     let guest = PythonGuest {
         options,
-        import_paths: args.import_paths.clone(),
+        import_paths: args.component.import_paths.clone(),
         ..PythonGuest::new(program, program_args, config)
     };
     guest
@@ -126,11 +125,8 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
     let host = many::host(&args.host, args.max_concurrent.get())?;
     let served = match plan {
         Plan::Python(guest) => {
-            let wasm = args
-                .python_wasm
-                .clone()
-                .unwrap_or_else(|| build_file("pysocket-python.wasm"));
-            let stdlib = args.stdlib.clone().unwrap_or_else(|| build_file("stdlib"));
+            let wasm = args.component.wasm();
+            let stdlib = args.component.stdlib_dir();
             if !wasm.is_file() || !stdlib.is_dir() {
                 return Err(Failure::runtime(format!(
                     "no Python component at {} or no standard library at {} (build them with \
