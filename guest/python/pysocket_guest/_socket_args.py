@@ -79,41 +79,38 @@ def _bufsize(value, message):
     return value if value <= _U32_MAX else _U32_MAX
 
 
-def _bytes_arg(data):
-    """A ``y*``/Py_buffer argument as ``bytes`` (the WIT ``list<u8>``)."""
-    if data.__class__ is bytearray:
-        return bytes(data)
+def _buffer_view(data):
+    """A C-contiguous ``memoryview`` of a ``y*`` (bytes-like) argument, with
+    CPython's errors: TypeError for an object without the buffer protocol,
+    BufferError for a buffer that is not C-contiguous. The caller releases it.
+    """
     try:
         view = memoryview(data)
     except TypeError:
         view = None
-    if view is None:
+    if view is None:  # raised here, so no TypeError is chained to it
         raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'")
-    with view:
-        if not view.c_contiguous:
-            raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    if not view.c_contiguous:
+        view.release()
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    return view
+
+
+def _bytes_arg(data):
+    """A ``y*``/Py_buffer argument as ``bytes`` (the WIT ``list<u8>``)."""
+    if data.__class__ is bytearray:
+        return bytes(data)
+    with _buffer_view(data) as view:
         return view.tobytes()
 
 
 def _data_arg(data):
     """A ``y*`` (bytes-like) argument checked as CPython checks it, returned
     unchanged: the native core lends its buffer to the host (no copy).
-
-    Raises CPython's errors: TypeError for an object without the buffer
-    protocol, BufferError for a buffer that is not C-contiguous.
-    """
+    Errors as :func:`_buffer_view`."""
     kind = data.__class__
-    if kind is bytes or kind is bytearray:
-        return data
-    try:
-        view = memoryview(data)
-    except TypeError:
-        view = None
-    if view is None:
-        raise TypeError(f"a bytes-like object is required, not '{kind.__name__}'")
-    with view:
-        if not view.c_contiguous:
-            raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    if kind is not bytes and kind is not bytearray:
+        _buffer_view(data).release()
     return data
 
 

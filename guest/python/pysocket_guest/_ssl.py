@@ -294,15 +294,9 @@ def _nbytes(data):
     kind = data.__class__
     if kind is bytes or kind is bytearray:
         return len(data)
-    try:
-        view = memoryview(data)
-    except TypeError:
-        view = None
-    if view is None:
-        raise TypeError(f"a bytes-like object is required, not '{kind.__name__}'")
-    with view:
-        if not view.c_contiguous:
-            raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    from ._socket_args import _buffer_view
+
+    with _buffer_view(data) as view:
         return view.nbytes
 
 
