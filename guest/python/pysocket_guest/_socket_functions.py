@@ -146,15 +146,7 @@ def gethostbyname_ex(hostname, /):
 
 Return the true host name, a list of aliases, and a list of IP addresses,
 for a host.  The host argument is a string giving a host name or IP number."""
-    name = _et_idna(hostname, "gethostbyname_ex")
-    error = None
-    try:
-        entry = _wresolve.gethostbyname_ex(name)
-    except _Err as e:
-        error = e.value
-    if error is not None:
-        raise _exc(error)
-    return entry.name, list(entry.aliases), list(entry.addresses)
+    return _host_entry(_wresolve.gethostbyname_ex, _et_idna(hostname, "gethostbyname_ex"))
 
 
 def gethostbyaddr(ip_address, /):
@@ -162,10 +154,17 @@ def gethostbyaddr(ip_address, /):
 
 Return the true host name, a list of aliases, and a list of IP addresses,
 for a host.  The host argument is a string giving a host name or IP number."""
-    name = _et_idna(ip_address, "gethostbyaddr")
+    return _host_entry(_wresolve.gethostbyaddr, _et_idna(ip_address, "gethostbyaddr"))
+
+
+def _host_entry(lookup, name):
+    """Runs the host's ``lookup`` (gethostbyname_ex or gethostbyaddr) for
+    ``name`` and returns its entry as CPython's (name, aliaslist,
+    addresslist), raising the error it reports outside the binding's
+    ``except`` (no ``__context__``)."""
     error = None
     try:
-        entry = _wresolve.gethostbyaddr(name)
+        entry = lookup(name)
     except _Err as e:
         error = e.value
     if error is not None:
