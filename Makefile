@@ -146,6 +146,11 @@ compose: $(ADAPTER) $(COMPOSE)
 $(COMPOSED): $(ADAPTER) $(COMPOSE) $(PYWASM)
 	$(COMPOSE) $(ADAPTER) $(PYWASM) $@
 
+# The Rust guest composed too: a non-Python component on a plain WASI host.
+RUST_COMPOSED := $(BUILD)/rust-guest-composed.wasm
+$(RUST_COMPOSED): $(ADAPTER) $(COMPOSE) $(RUST_GUEST)
+	$(COMPOSE) $(ADAPTER) $(RUST_GUEST) $@
+
 demo: build
 	@bash examples/demo.sh
 
@@ -163,7 +168,7 @@ $(CPYTESTS)/.ok: tests/cpython/fetch.py
 	python3 tests/cpython/fetch.py $(CPYTESTS)
 	touch $@
 
-test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(COMPOSED) $(CPYTESTS)/.ok $(PYLIBS)/.ok
+test: build $(BUILD)/cli-app.wasm $(RUST_GUEST) $(COMPOSED) $(RUST_COMPOSED) $(CPYTESTS)/.ok $(PYLIBS)/.ok
 	@command -v openssl >/dev/null || { echo "the TLS tests need the openssl command (apt-get install -y openssl)"; exit 1; }
 	cargo test --release --workspace -- --test-threads=2
 

@@ -8,12 +8,15 @@
 //! The component exports `pysocket:socket/script` (see `wit/world.wit`);
 //! [`run_script`] calls its `run` the way `pysocket python SCRIPT` does,
 //! with the stdlib at `/python` and the script's directory shared read-only
-//! at its own path.
+//! at its own path. [`run_command`] runs any other composed component that
+//! is a `wasi:cli/command` (the Rust guest of `examples/rust-guest`, say),
+//! as `wasmtime run` would.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::sockets::SocketAddrUse;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -71,6 +74,14 @@ fn loopback_only(addr: SocketAddr, usage: SocketAddrUse) -> bool {
         SocketAddrUse::TcpBind | SocketAddrUse::TcpListen | SocketAddrUse::UdpBind
     );
     ip.is_loopback() || (bind && ip.is_unspecified())
+}
+
+/// TCP, UDP and name lookups on, every address checked by [`loopback_only`].
+fn loopback_network(wasi: &mut WasiCtxBuilder) -> &mut WasiCtxBuilder {
+    wasi.allow_tcp(true)
+        .allow_udp(true)
+        .allow_ip_name_lookup(true)
+        .socket_addr_check(|addr, usage| Box::pin(async move { loopback_only(addr, usage) }))
 }
 
 /// An engine for the component (component model, optimised code).
@@ -132,13 +143,10 @@ pub async fn run_script(engine: &Engine, run: Run<'_>) -> wasmtime::Result<Outco
         &std::iter::once(script_text.clone())
             .chain(run.args.iter().cloned())
             .collect::<Vec<_>>(),
-    )
-    .allow_tcp(true)
-    .allow_udp(true)
-    .allow_ip_name_lookup(true)
-    .socket_addr_check(|addr, usage| Box::pin(async move { loopback_only(addr, usage) }))
-    .preopened_dir(run.stdlib, STDLIB_GUEST_PATH, FsPerms::ReadOnly)?
-    .preopened_dir(&dir, &dir_text, FsPerms::ReadOnly)?;
+    );
+    loopback_network(&mut wasi)
+        .preopened_dir(run.stdlib, STDLIB_GUEST_PATH, FsPerms::ReadOnly)?
+        .preopened_dir(&dir, &dir_text, FsPerms::ReadOnly)?;
     if let Some(tmp) = run.tmp {
         wasi.preopened_dir(tmp, "/tmp", FsPerms::ReadWrite)?;
     }
@@ -181,6 +189,49 @@ pub async fn run_script(engine: &Engine, run: Run<'_>) -> wasmtime::Result<Outco
         .await;
     let status = match result {
         Ok(code) => i32::from(code),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => exit.0,
+            None => return Err(e),
+        },
+    };
+    let text = |p: &MemoryOutputPipe| String::from_utf8_lossy(&p.contents()).into_owned();
+    Ok(Outcome {
+        status,
+        stdout: text(&out),
+        stderr: text(&err),
+    })
+}
+
+/// Runs a composed `wasi:cli/command` component in a fresh instance with
+/// `args` as its argv (`args[0]` is the program's name) and its output
+/// captured; no directory is shared. `Outcome::status` is 0 when `run`
+/// returns `ok`, 1 when it returns `err`, or the status the guest exited
+/// with.
+pub async fn run_command(
+    engine: &Engine,
+    component: &Component,
+    args: &[String],
+) -> wasmtime::Result<Outcome> {
+    let (out, err) = (
+        MemoryOutputPipe::new(CAPTURE_LIMIT),
+        MemoryOutputPipe::new(CAPTURE_LIMIT),
+    );
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdout(out.clone()).stderr(err.clone()).args(args);
+    loopback_network(&mut wasi);
+    let mut store = Store::new(
+        engine,
+        PlainState {
+            wasi: wasi.build(),
+            table: ResourceTable::new(),
+        },
+    );
+    let mut linker: Linker<PlainState> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    let command = Command::instantiate_async(&mut store, component, &linker).await?;
+    let status = match command.wasi_cli_run().call_run(&mut store).await {
+        Ok(Ok(())) => 0,
+        Ok(Err(())) => 1,
         Err(e) => match e.downcast_ref::<I32Exit>() {
             Some(exit) => exit.0,
             None => return Err(e),
