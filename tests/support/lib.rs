@@ -4,6 +4,7 @@
 //! The guests are real: pysocket's prebuilt Python component (built by
 //! `make build` into `build/`), run by the real host with real sockets.
 
+pub mod rust_guest_output;
 pub mod tls;
 
 use pysocket_host::policy::PolicyBuilder;

@@ -65,6 +65,18 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+impl Outcome {
+    /// `status` and what the pipes captured (empty if output was inherited).
+    fn of(status: i32, out: &MemoryOutputPipe, err: &MemoryOutputPipe) -> Outcome {
+        let text = |p: &MemoryOutputPipe| String::from_utf8_lossy(&p.contents()).into_owned();
+        Outcome {
+            status,
+            stdout: text(out),
+            stderr: text(err),
+        }
+    }
+}
+
 /// Loopback for every use; the wildcard address for binds (and for a
 /// listen on a socket bound to it) too.
 fn loopback_only(addr: SocketAddr, usage: SocketAddrUse) -> bool {
@@ -153,15 +165,7 @@ pub async fn run_script(engine: &Engine, run: Run<'_>) -> wasmtime::Result<Outco
     for (k, v) in &run.env {
         wasi.env(k, v);
     }
-    let mut store = Store::new(
-        engine,
-        PlainState {
-            wasi: wasi.build(),
-            table: ResourceTable::new(),
-        },
-    );
-    let mut linker: Linker<PlainState> = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    let (mut store, linker) = store_and_linker(engine, &mut wasi)?;
     let instance = Composed::instantiate_async(&mut store, run.component, &linker).await?;
     let invocation = Invocation {
         program: Program::Script(script_text),
@@ -187,19 +191,8 @@ pub async fn run_script(engine: &Engine, run: Run<'_>) -> wasmtime::Result<Outco
         .pysocket_socket_script()
         .call_run(&mut store, &invocation)
         .await;
-    let status = match result {
-        Ok(code) => i32::from(code),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => exit.0,
-            None => return Err(e),
-        },
-    };
-    let text = |p: &MemoryOutputPipe| String::from_utf8_lossy(&p.contents()).into_owned();
-    Ok(Outcome {
-        status,
-        stdout: text(&out),
-        stderr: text(&err),
-    })
+    let status = exit_status(result.map(i32::from))?;
+    Ok(Outcome::of(status, &out, &err))
 }
 
 /// Runs a composed `wasi:cli/command` component in a fresh instance with
@@ -219,7 +212,19 @@ pub async fn run_command(
     let mut wasi = WasiCtxBuilder::new();
     wasi.stdout(out.clone()).stderr(err.clone()).args(args);
     loopback_network(&mut wasi);
-    let mut store = Store::new(
+    let (mut store, linker) = store_and_linker(engine, &mut wasi)?;
+    let command = Command::instantiate_async(&mut store, component, &linker).await?;
+    let result = command.wasi_cli_run().call_run(&mut store).await;
+    let status = exit_status(result.map(|r| if r.is_ok() { 0 } else { 1 }))?;
+    Ok(Outcome::of(status, &out, &err))
+}
+
+/// A store holding `wasi` and a linker with WASI 0.2 alone.
+fn store_and_linker(
+    engine: &Engine,
+    wasi: &mut WasiCtxBuilder,
+) -> wasmtime::Result<(Store<PlainState>, Linker<PlainState>)> {
+    let store = Store::new(
         engine,
         PlainState {
             wasi: wasi.build(),
@@ -228,19 +233,17 @@ pub async fn run_command(
     );
     let mut linker: Linker<PlainState> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    let command = Command::instantiate_async(&mut store, component, &linker).await?;
-    let status = match command.wasi_cli_run().call_run(&mut store).await {
-        Ok(Ok(())) => 0,
-        Ok(Err(())) => 1,
+    Ok((store, linker))
+}
+
+/// The process status of a run: what the export returned, or the status
+/// the guest exited with (`wasi:cli/exit`); other traps are errors.
+fn exit_status(result: wasmtime::Result<i32>) -> wasmtime::Result<i32> {
+    match result {
+        Ok(status) => Ok(status),
         Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => exit.0,
-            None => return Err(e),
+            Some(exit) => Ok(exit.0),
+            None => Err(e),
         },
-    };
-    let text = |p: &MemoryOutputPipe| String::from_utf8_lossy(&p.contents()).into_owned();
-    Ok(Outcome {
-        status,
-        stdout: text(&out),
-        stderr: text(&err),
-    })
+    }
 }
