@@ -33,6 +33,22 @@ int core_u32(PyObject *obj, uint32_t *out)
     return 1;
 }
 
+/* A WIT option<u64> of nanoseconds (timeouts): None leaves `*has` false,
+   an int in 0..=2**64-1 is stored in `*out` with `*has` true. */
+int core_nanoseconds(PyObject *obj, uint64_t *out, bool *has)
+{
+    *has = obj != Py_None;
+    if (!*has) {
+        return 1;
+    }
+    unsigned long long value = PyLong_AsUnsignedLongLong(obj);
+    if (value == (unsigned long long)-1 && PyErr_Occurred()) {
+        return 0;
+    }
+    *out = value;
+    return 1;
+}
+
 /* A WIT s32 (flags): an int in the range of a C int. */
 int core_s32(PyObject *obj, int32_t *out)
 {

@@ -48,6 +48,7 @@ PyObject *core_string(const imports_string_t *s);
 /* args.c */
 int core_u32(PyObject *obj, uint32_t *out);
 int core_s32(PyObject *obj, int32_t *out);
+int core_nanoseconds(PyObject *obj, uint64_t *out, bool *has);
 int core_data(PyObject *obj, Py_buffer *view);
 int core_address(PyObject *obj, pysocket_socket_types_address_t *out);
 PyObject *core_bytes(imports_list_u8_t *list);

@@ -19,12 +19,9 @@ PyObject *core_poll(PyObject *m, PyObject *const *args, Py_ssize_t n)
         PyErr_SetString(PyExc_TypeError, "poll requests must be a list");
         return NULL;
     }
-    if (args[1] != Py_None) {
-        unsigned long long value = PyLong_AsUnsignedLongLong(args[1]);
-        if (value == (unsigned long long)-1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        ns = value;
+    bool has_timeout;
+    if (!core_nanoseconds(args[1], &ns, &has_timeout)) {
+        return NULL;
     }
     Py_ssize_t count = PyList_Size(args[0]);
     pysocket_socket_poll_poll_request_t *items = PyMem_Calloc(count ? count : 1, sizeof(*items));
@@ -46,7 +43,7 @@ PyObject *core_poll(PyObject *m, PyObject *const *args, Py_ssize_t n)
         items[i].events = (uint16_t)events;
     }
     pysocket_socket_poll_list_poll_request_t requests = {items, (size_t)count};
-    bool ok = pysocket_socket_poll_poll(&requests, args[1] == Py_None ? NULL : &ns, &ready, &err);
+    bool ok = pysocket_socket_poll_poll(&requests, has_timeout ? &ns : NULL, &ready, &err);
     PyMem_Free(items);
     if (!ok) {
         return core_raise_error(&err);

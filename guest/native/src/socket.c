@@ -258,17 +258,12 @@ PyObject *core_set_timeout(PyObject *m, PyObject *const *args, Py_ssize_t n)
     uint32_t fd;
     uint64_t ns = 0;
     pysocket_socket_types_error_t err;
-    if (!core_nargs("set_timeout", n, 2) || !core_u32(args[0], &fd)) {
+    bool has_timeout;
+    if (!core_nargs("set_timeout", n, 2) || !core_u32(args[0], &fd)
+        || !core_nanoseconds(args[1], &ns, &has_timeout)) {
         return NULL;
     }
-    if (args[1] != Py_None) {
-        unsigned long long value = PyLong_AsUnsignedLongLong(args[1]);
-        if (value == (unsigned long long)-1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        ns = value;
-    }
-    if (!pysocket_socket_socket_set_timeout(fd, args[1] == Py_None ? NULL : &ns, &err)) {
+    if (!pysocket_socket_socket_set_timeout(fd, has_timeout ? &ns : NULL, &err)) {
         return core_raise_error(&err);
     }
     Py_RETURN_NONE;
