@@ -113,6 +113,21 @@ pub fn imports(engine: &Engine, component: &Component) -> Vec<String> {
         .collect()
 }
 
+/// What composition must give: a component that imports `wasi:sockets`
+/// and nothing but `wasi:*` (so any WASI 0.2 host can run it). The error
+/// says which imports break that.
+pub fn check_imports_only_wasi(engine: &Engine, component: &Component) -> Result<(), String> {
+    let names = imports(engine, component);
+    if !names.iter().any(|n| n.starts_with("wasi:sockets/tcp@")) {
+        return Err(format!("no wasi:sockets import: {names:?}"));
+    }
+    let foreign: Vec<_> = names.iter().filter(|n| !n.starts_with("wasi:")).collect();
+    if !foreign.is_empty() {
+        return Err(format!("non-WASI imports: {foreign:?}"));
+    }
+    Ok(())
+}
+
 /// One Python program for the composed component.
 pub struct Run<'a> {
     pub component: &'a Component,

@@ -4,7 +4,7 @@
 //! except the ones listed, with their reasons, in
 //! `tests/conformance/composed_failures.txt`.
 
-use pysocket_plain_host::{engine, imports, run_script, Run};
+use pysocket_plain_host::{check_imports_only_wasi, engine, run_script, Run};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -62,13 +62,7 @@ fn in_subset(id: &str) -> bool {
 fn composed_component_imports_only_wasi() {
     let engine = engine().unwrap();
     let component = Component::from_file(&engine, composed_component()).unwrap();
-    let names = imports(&engine, &component);
-    assert!(
-        names.iter().any(|n| n.starts_with("wasi:sockets/tcp@")),
-        "no wasi:sockets import: {names:?}"
-    );
-    let foreign: Vec<_> = names.iter().filter(|n| !n.starts_with("wasi:")).collect();
-    assert!(foreign.is_empty(), "non-WASI imports: {foreign:?}");
+    check_imports_only_wasi(&engine, &component).unwrap();
 }
 
 #[tokio::test(flavor = "current_thread")]
